@@ -1,0 +1,13 @@
+import type { Role } from './role.js';
+
+/** The caller as established by the JWT guard; attached to the request as `request.user`. */
+export interface AuthenticatedUser {
+  id: number;
+  username: string;
+  email: string;
+  role: Role;
+  /** The session (refresh-token family) the access token belongs to. */
+  sessionId: string;
+  /** The raw access token, echoed back in RealWorld `user.token`. */
+  token: string;
+}

@@ -1,0 +1,229 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
+import { DomainError, type FieldErrors } from './domain-errors.js';
+import { ErrorCode } from './error-codes.js';
+
+/** What the client is told about a failure. `expose: false` means details go to the log only. */
+export interface ClassifiedError {
+  status: number;
+  code: ErrorCode;
+  errors: FieldErrors;
+  /** True for unexpected failures: logged at error level with the stack. */
+  unexpected: boolean;
+  headers?: Record<string, string>;
+}
+
+const GENERIC_INTERNAL = 'an unexpected error occurred; quote the request id when reporting it';
+const DATABASE_UNAVAILABLE = 'the service is temporarily unavailable, try again shortly';
+
+const FASTIFY_CODES: Record<string, { status: number; code: ErrorCode; message: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    status: 413,
+    code: ErrorCode.PayloadTooLarge,
+    message: 'request body is larger than the allowed limit',
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    status: 415,
+    code: ErrorCode.UnsupportedMediaType,
+    message: 'unsupported content type; send application/json',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    status: 400,
+    code: ErrorCode.BadRequest,
+    message: 'request body length does not match Content-Length',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    status: 400,
+    code: ErrorCode.MalformedJson,
+    message: 'request body is empty but Content-Type is application/json',
+  },
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    status: 400,
+    code: ErrorCode.MalformedJson,
+    message: 'request body is not valid JSON',
+  },
+};
+
+const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
+  400: ErrorCode.BadRequest,
+  401: ErrorCode.Unauthorized,
+  403: ErrorCode.Forbidden,
+  404: ErrorCode.NotFound,
+  405: ErrorCode.MethodNotAllowed,
+  409: ErrorCode.Conflict,
+  413: ErrorCode.PayloadTooLarge,
+  415: ErrorCode.UnsupportedMediaType,
+  422: ErrorCode.ValidationFailed,
+  429: ErrorCode.RateLimited,
+  503: ErrorCode.ServiceUnavailable,
+};
+
+/** Maps any thrown value (domain, HTTP, Fastify, database or unknown) to what the client sees. */
+export function classifyError(error: unknown): ClassifiedError {
+  if (error instanceof DomainError) {
+    const headers =
+      'retryAfterSeconds' in error ? { 'retry-after': String(error.retryAfterSeconds) } : undefined;
+    return {
+      status: error.status,
+      code: error.code,
+      errors: error.fields,
+      unexpected: false,
+      headers,
+    };
+  }
+  if (error instanceof HttpException) return classifyHttpException(error);
+  if (error instanceof QueryFailedError) return classifyQueryFailure(error);
+  if (isDatabaseUnavailable(error)) return unavailable();
+
+  const fastify = fastifyError(error);
+  if (fastify) return fastify;
+
+  return {
+    status: 500,
+    code: ErrorCode.InternalError,
+    errors: { body: [GENERIC_INTERNAL] },
+    unexpected: true,
+  };
+}
+
+function classifyHttpException(error: HttpException): ClassifiedError {
+  // Nest wraps Fastify's own errors (body parsing, limits) in an HttpException with the cause.
+  const fromFastify = fastifyError(error.cause);
+  if (fromFastify) return fromFastify;
+  const status = error.getStatus();
+  if (status >= 500) {
+    return {
+      status,
+      code: STATUS_CODES[status] ?? ErrorCode.InternalError,
+      errors: { body: [GENERIC_INTERNAL] },
+      unexpected: status === 500,
+    };
+  }
+  const isUnknownRoute = status === HttpStatus.NOT_FOUND && /^Cannot [A-Z]+ /.test(error.message);
+  const code = isUnknownRoute
+    ? ErrorCode.RouteNotFound
+    : (STATUS_CODES[status] ?? ErrorCode.BadRequest);
+  const message = isUnknownRoute
+    ? `route ${error.message.replace(/^Cannot /, '')} does not exist`
+    : httpMessage(error);
+  return { status, code, errors: { body: [message] }, unexpected: false };
+}
+
+function httpMessage(error: HttpException): string {
+  const response = error.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join(', ');
+  return typeof message === 'string' ? message : error.message;
+}
+
+function classifyQueryFailure(error: QueryFailedError): ClassifiedError {
+  const driverError = error.driverError as
+    { code?: string; detail?: string; message?: string } | undefined;
+  const code = driverError?.code ?? '';
+  const message = driverError?.message ?? error.message;
+
+  if (
+    code === '23505' ||
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  ) {
+    const field = uniqueViolationField(driverError?.detail ?? message);
+    return {
+      status: 409,
+      code: ErrorCode.Conflict,
+      errors: { [field]: ['has already been taken'] },
+      unexpected: false,
+    };
+  }
+  if (code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+    return {
+      status: 409,
+      code: ErrorCode.Conflict,
+      errors: { body: ['the change conflicts with related data'] },
+      unexpected: false,
+    };
+  }
+  if (isDatabaseUnavailable(driverError)) return unavailable();
+  return {
+    status: 500,
+    code: ErrorCode.InternalError,
+    errors: { body: [GENERIC_INTERNAL] },
+    unexpected: true,
+  };
+}
+
+/** Extracts the column from "Key (username)=(…) already exists" or "UNIQUE constraint failed: users.username". */
+function uniqueViolationField(text: string): string {
+  const postgres = /Key \(([^)]+)\)=/.exec(text);
+  if (postgres) return snakeToCamel(postgres[1].split(',')[0].trim());
+  const sqlite = /UNIQUE constraint failed: \w+\.(\w+)/.exec(text);
+  if (sqlite) return snakeToCamel(sqlite[1]);
+  return 'body';
+}
+
+function snakeToCamel(name: string): string {
+  return name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '53300', // too_many_connections
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'SQLITE_CANTOPEN',
+]);
+
+function isDatabaseUnavailable(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08')))
+    return true;
+  return (
+    typeof message === 'string' &&
+    /Connection terminated|timeout exceeded when trying to connect|Driver not Connected|Connection is not established|connect ECONNREFUSED/i.test(
+      message,
+    )
+  );
+}
+
+function unavailable(): ClassifiedError {
+  return {
+    status: 503,
+    code: ErrorCode.ServiceUnavailable,
+    errors: { body: [DATABASE_UNAVAILABLE] },
+    unexpected: false,
+    headers: { 'retry-after': '5' },
+  };
+}
+
+function fastifyError(error: unknown): ClassifiedError | undefined {
+  if (!error || typeof error !== 'object') return undefined;
+  const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
+  const known = typeof code === 'string' ? FASTIFY_CODES[code] : undefined;
+  if (known)
+    return {
+      status: known.status,
+      code: known.code,
+      errors: { body: [known.message] },
+      unexpected: false,
+    };
+  // Body parser errors (e.g. a JSON SyntaxError) carry a 4xx statusCode but no Fastify code.
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+    const isJson = error instanceof SyntaxError;
+    return {
+      status: statusCode,
+      code: isJson ? ErrorCode.MalformedJson : (STATUS_CODES[statusCode] ?? ErrorCode.BadRequest),
+      errors: { body: [isJson ? 'request body is not valid JSON' : 'bad request'] },
+      unexpected: false,
+    };
+  }
+  return undefined;
+}

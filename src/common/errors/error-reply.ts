@@ -1,0 +1,29 @@
+import { Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { classifyError } from './error-classifier.js';
+import { buildErrorEnvelope } from './error-envelope.js';
+
+const logger = new Logger('ErrorReply');
+
+/**
+ * Sends any failure as the standard envelope. Shared by the Nest exception filter and the
+ * Fastify error handler (errors raised before Nest sees the request, e.g. body parsing).
+ */
+export function sendErrorReply(request: FastifyRequest, reply: FastifyReply, error: unknown): void {
+  const classified = classifyError(error);
+  const requestId = String(request.id);
+  if (classified.unexpected) {
+    logger.error(
+      { err: error, requestId, method: request.method, url: request.url },
+      'unexpected error',
+    );
+  } else if (classified.status === 503) {
+    logger.warn({ err: error, requestId }, 'dependency unavailable');
+  }
+  if (reply.sent) return;
+  if (classified.headers) void reply.headers(classified.headers);
+  void reply
+    .status(classified.status)
+    .header('content-type', 'application/json; charset=utf-8')
+    .send(buildErrorEnvelope(classified.status, classified.code, classified.errors, requestId));
+}

@@ -1,0 +1,34 @@
+import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { AppConfig } from '../../config/app.config.js';
+
+/** Injection token of the shared Redis client; `null` when REDIS_URL is not set. */
+export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
+export type RedisClient = Redis | null;
+
+/** Provides the optional Redis connection shared by rate limiting and caches. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: REDIS_CLIENT,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig): RedisClient =>
+        config.redisUrl
+          ? new Redis(config.redisUrl, {
+              maxRetriesPerRequest: 2,
+              enableOfflineQueue: true,
+              lazyConnect: false,
+            })
+          : null,
+    },
+  ],
+  exports: [REDIS_CLIENT],
+})
+export class RedisModule implements OnApplicationShutdown {
+  constructor(@Inject(REDIS_CLIENT) private readonly redis: RedisClient) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis?.quit().catch(() => undefined);
+  }
+}

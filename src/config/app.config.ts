@@ -1,0 +1,159 @@
+import { randomBytes } from 'node:crypto';
+import { ConfigError } from './config-error.js';
+import { EnvReader } from './env-reader.js';
+
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Secrets that appear in docs and examples: never acceptable in production. */
+const KNOWN_DEFAULT_SECRETS = new Set([
+  'change-me',
+  'changeme',
+  'secret',
+  'jwt-secret',
+  'replace-with-at-least-32-random-characters',
+]);
+const MIN_SECRET_LENGTH = 32;
+
+export type DatabaseConfig =
+  | { type: 'sqlite'; path: string; logging: boolean }
+  | { type: 'postgres'; url: string; logging: boolean; poolSize: number };
+
+/**
+ * The whole validated configuration. Injected by class token (`constructor(config: AppConfig)`),
+ * built once from the environment by {@link loadConfig}.
+ */
+export abstract class AppConfig {
+  abstract readonly env: NodeEnv;
+  abstract readonly http: {
+    host: string;
+    port: number;
+    bodyLimitBytes: number;
+    corsOrigins: string[];
+    trustProxy: boolean;
+  };
+  abstract readonly database: DatabaseConfig;
+  abstract readonly auth: {
+    jwtSecret: string;
+    /** True when the secret was generated at start-up (development only). */
+    jwtSecretIsEphemeral: boolean;
+    accessTokenTtlSeconds: number;
+    refreshTokenTtlSeconds: number;
+  };
+  abstract readonly admin: { email: string; password: string; username: string } | undefined;
+  abstract readonly redisUrl: string | undefined;
+  abstract readonly log: { level: LogLevel; pretty: boolean };
+  abstract readonly rateLimit: {
+    windowSeconds: number;
+    max: number;
+    authMax: number;
+  };
+  abstract readonly pagination: { defaultLimit: number; maxLimit: number };
+}
+
+/** Reads and validates the environment. Throws {@link ConfigError} naming the first bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const read = new EnvReader(env);
+  const nodeEnv = read.oneOf('NODE_ENV', NODE_ENVS, 'development');
+  const production = nodeEnv === 'production';
+
+  const databaseUrl = read.url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  const databaseLogging = read.boolean('DATABASE_LOGGING', false);
+  const database: DatabaseConfig = databaseUrl
+    ? {
+        type: 'postgres',
+        url: databaseUrl,
+        logging: databaseLogging,
+        poolSize: read.integer('DATABASE_POOL_SIZE', 10, { min: 1, max: 200 }),
+      }
+    : {
+        type: 'sqlite',
+        path: read.string('SQLITE_PATH', 'data/conduit.sqlite'),
+        logging: databaseLogging,
+      };
+
+  const adminEmail = read.optional('ADMIN_EMAIL');
+  const adminPassword = read.optional('ADMIN_PASSWORD');
+  if (Boolean(adminEmail) !== Boolean(adminPassword)) {
+    throw new ConfigError(
+      adminEmail ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL',
+      'must be set together with the other ADMIN_ variable',
+    );
+  }
+  if (adminPassword && adminPassword.length < 8) {
+    throw new ConfigError('ADMIN_PASSWORD', 'must be at least 8 characters');
+  }
+
+  const defaultLimit = read.integer('PAGINATION_DEFAULT_LIMIT', 20, { min: 1, max: 1000 });
+  const maxLimit = read.integer('PAGINATION_MAX_LIMIT', 100, { min: 1, max: 1000 });
+  if (defaultLimit > maxLimit) {
+    throw new ConfigError(
+      'PAGINATION_DEFAULT_LIMIT',
+      `must not exceed PAGINATION_MAX_LIMIT (${maxLimit})`,
+    );
+  }
+
+  return {
+    env: nodeEnv,
+    http: {
+      host: read.string('HOST', '127.0.0.1'),
+      port: read.integer('PORT', 3000, { min: 0, max: 65535 }),
+      bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 1_048_576, { min: 1024, max: 104_857_600 }),
+      corsOrigins: read
+        .string('CORS_ORIGINS', '*')
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+      trustProxy: read.boolean('TRUST_PROXY', false),
+    },
+    database,
+    auth: {
+      ...readJwtSecret(read, production),
+      accessTokenTtlSeconds: read.integer('JWT_ACCESS_TTL_SECONDS', 900, { min: 10, max: 86_400 }),
+      refreshTokenTtlSeconds: read.integer('JWT_REFRESH_TTL_SECONDS', 2_592_000, {
+        min: 60,
+        max: 31_536_000,
+      }),
+    },
+    admin:
+      adminEmail && adminPassword
+        ? {
+            email: adminEmail.toLowerCase(),
+            password: adminPassword,
+            username: read.string('ADMIN_USERNAME', 'admin'),
+          }
+        : undefined,
+    redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
+    log: {
+      level: read.oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
+      pretty: read.boolean('LOG_PRETTY', nodeEnv === 'development'),
+    },
+    rateLimit: {
+      windowSeconds: read.integer('RATE_LIMIT_WINDOW_SECONDS', 60, { min: 1, max: 86_400 }),
+      max: read.integer('RATE_LIMIT_MAX', 600, { min: 1, max: 1_000_000 }),
+      authMax: read.integer('RATE_LIMIT_AUTH_MAX', 30, { min: 1, max: 1_000_000 }),
+    },
+    pagination: { defaultLimit, maxLimit },
+  };
+}
+
+function readJwtSecret(read: EnvReader, production: boolean) {
+  const secret = read.optional('JWT_SECRET');
+  if (secret === undefined) {
+    if (production) throw new ConfigError('JWT_SECRET', 'is required when NODE_ENV=production');
+    return { jwtSecret: randomBytes(48).toString('base64url'), jwtSecretIsEphemeral: true };
+  }
+  if (KNOWN_DEFAULT_SECRETS.has(secret.toLowerCase())) {
+    if (production)
+      throw new ConfigError('JWT_SECRET', 'is a published default value; generate a random one');
+  }
+  if (secret.length < MIN_SECRET_LENGTH && production) {
+    throw new ConfigError(
+      'JWT_SECRET',
+      `must be at least ${MIN_SECRET_LENGTH} characters in production`,
+    );
+  }
+  return { jwtSecret: secret, jwtSecretIsEphemeral: false };
+}

@@ -1,0 +1,39 @@
+import type { QueryRunner, TableColumnOptions } from 'typeorm';
+
+/**
+ * Dialect-neutral column builders for hand-written migrations. Migrations use the schema
+ * builder API rather than raw SQL so that one file runs on both SQLite and PostgreSQL.
+ */
+export class SchemaHelpers {
+  readonly postgres: boolean;
+
+  constructor(queryRunner: QueryRunner) {
+    this.postgres = queryRunner.connection.options.type === 'postgres';
+  }
+
+  autoIncrementId(): TableColumnOptions {
+    return {
+      name: 'id',
+      type: 'integer',
+      isPrimary: true,
+      isGenerated: true,
+      generationStrategy: 'increment',
+    };
+  }
+
+  timestamp(
+    name: string,
+    options: { nullable?: boolean; defaultNow?: boolean } = {},
+  ): TableColumnOptions {
+    return {
+      name,
+      type: this.postgres ? 'timestamptz' : 'datetime',
+      isNullable: options.nullable ?? false,
+      default: options.defaultNow
+        ? this.postgres
+          ? 'CURRENT_TIMESTAMP'
+          : "(strftime('%Y-%m-%d %H:%M:%f', 'now'))"
+        : undefined,
+    };
+  }
+}

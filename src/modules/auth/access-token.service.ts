@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+
+/** Claims of an access token. `sid` ties it to a session so revocation takes effect at once. */
+export interface AccessTokenClaims {
+  sub: string;
+  sid: string;
+  typ: 'access';
+}
+
+export const JWT_ALGORITHM = 'HS256';
+export const JWT_ISSUER = 'conduit-platform';
+export const JWT_AUDIENCE = 'conduit-api';
+
+/** Issues short-lived access tokens (algorithm, issuer, audience and TTL fixed by the module). */
+@Injectable()
+export class AccessTokenService {
+  constructor(private readonly jwt: JwtService) {}
+
+  issue(userId: number, sessionId: string): Promise<string> {
+    const claims: AccessTokenClaims = { sub: String(userId), sid: sessionId, typ: 'access' };
+    return this.jwt.signAsync(claims);
+  }
+}

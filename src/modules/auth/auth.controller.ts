@@ -1,0 +1,57 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Public } from '../../common/auth/auth.decorators.js';
+import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js';
+import { CurrentUser } from '../../common/auth/current-user.decorator.js';
+import { OwnedBy } from '../../common/auth/ownership.guard.js';
+import { RateLimit } from '../../common/rate-limit/rate-limit.guard.js';
+import { AuthService } from './auth.service.js';
+import { RefreshTokenDto } from './dto/refresh-token.dto.js';
+import { SessionListResponse, SessionView } from './dto/session.response.js';
+import { UserResponse } from './dto/user.response.js';
+import { SessionOwnershipPolicy } from './session-ownership.policy.js';
+import { SessionsService } from './sessions.service.js';
+
+/** Token refresh, logout and session management (beyond RealWorld). */
+@ApiTags('Sessions')
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly authService: AuthService,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  @Post('refresh')
+  @HttpCode(200)
+  @Public()
+  @RateLimit('auth')
+  @ApiOperation({
+    summary: 'Exchange a refresh token for new tokens (single use; reuse revokes the session)',
+  })
+  async refresh(@Body() body: RefreshTokenDto): Promise<UserResponse> {
+    const issued = await this.authService.refresh(body.refreshToken);
+    return UserResponse.of(issued.user, issued.accessToken, issued.refreshToken);
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'End the current session (its access and refresh tokens stop working)' })
+  async logout(@CurrentUser() caller: AuthenticatedUser): Promise<void> {
+    await this.sessions.revoke(caller.sessionId, 'logout');
+  }
+
+  @Get('sessions')
+  @ApiOperation({ summary: "List the caller's active sessions" })
+  async list(@CurrentUser() caller: AuthenticatedUser): Promise<SessionListResponse> {
+    const sessions = await this.sessions.listActive(caller.id);
+    return { sessions: sessions.map((session) => SessionView.from(session, caller.sessionId)) };
+  }
+
+  @Delete('sessions/:id')
+  @HttpCode(204)
+  @OwnedBy(SessionOwnershipPolicy)
+  @ApiOperation({ summary: 'Revoke one of your sessions (403 for sessions of other users)' })
+  async revoke(@Param('id') id: string): Promise<void> {
+    await this.sessions.revoke(id, 'revoked_by_user');
+  }
+}

@@ -1,0 +1,27 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDefined, ValidateNested } from 'class-validator';
+import {
+  BioField,
+  EmailField,
+  ImageField,
+  PasswordField,
+  UsernameField,
+} from '../../users/dto/user-fields.js';
+
+export class UpdateUserFields {
+  @EmailField(false) email?: string;
+  @UsernameField(false) username?: string;
+  @PasswordField(false) password?: string;
+  @BioField() bio?: string | null;
+  @ImageField() image?: string | null;
+}
+
+/** `PUT /api/user` body: any subset of the fields. `role` cannot be set (422). */
+export class UpdateUserDto {
+  @ApiProperty({ type: UpdateUserFields })
+  @IsDefined({ message: "can't be blank" })
+  @ValidateNested()
+  @Type(() => UpdateUserFields)
+  user: UpdateUserFields;
+}

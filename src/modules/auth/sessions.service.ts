@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { type EntityManager, IsNull, MoreThan, Repository } from 'typeorm';
+import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js';
+import { UnauthorizedError } from '../../common/errors/domain-errors.js';
+import { AppConfig } from '../../config/app.config.js';
+import { TransactionRunner } from '../../database/transaction-runner.js';
+import { User } from '../users/entities/user.entity.js';
+import { RefreshToken } from './entities/refresh-token.entity.js';
+import { Session } from './entities/session.entity.js';
+import { generateRefreshToken, hashRefreshToken } from './refresh-token.js';
+
+/** Where a session was started from; shown in the session list. */
+export interface ClientInfo {
+  userAgent?: string;
+  ip?: string;
+}
+
+export type RevokeReason = 'logout' | 'revoked_by_user' | 'refresh_token_reuse';
+
+/**
+ * Owns sessions and refresh-token rotation. Each session is one refresh-token family: every
+ * token is single-use, and presenting a used one revokes the family (it has been stolen).
+ */
+@Injectable()
+export class SessionsService {
+  private readonly logger = new Logger(SessionsService.name);
+
+  constructor(
+    @InjectRepository(Session) private readonly sessions: Repository<Session>,
+    private readonly tx: TransactionRunner,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Starts a session inside the caller's transaction and returns its first refresh token. */
+  async start(
+    manager: EntityManager,
+    userId: number,
+    client: ClientInfo,
+  ): Promise<{ session: Session; refreshToken: string }> {
+    const now = new Date();
+    const session = manager.create(Session, {
+      id: randomUUID(),
+      userId,
+      userAgent: client.userAgent?.slice(0, 512) ?? null,
+      ip: client.ip?.slice(0, 64) ?? null,
+      createdAt: now,
+      lastUsedAt: now,
+      expiresAt: new Date(now.getTime() + this.config.auth.refreshTokenTtlSeconds * 1000),
+      revokedAt: null,
+      revokedReason: null,
+    });
+    await manager.insert(Session, session);
+    const refreshToken = await this.addRefreshToken(manager, session.id);
+    return { session, refreshToken };
+  }
+
+  /**
+   * Exchanges a refresh token for a new one in the same session. A token that was already
+   * used revokes the session and fails; so does one of a revoked or expired session.
+   */
+  async rotate(token: string): Promise<{ session: Session; user: User; refreshToken: string }> {
+    const outcome = await this.tx.run(async (manager) => {
+      const stored = await manager.findOne(RefreshToken, {
+        where: { tokenHash: hashRefreshToken(token) },
+        relations: { session: { user: true } },
+      });
+      if (!stored?.session?.user) return { kind: 'unknown' as const };
+      const session = stored.session;
+      if (session.revokedAt || session.expiresAt.getTime() <= Date.now())
+        return { kind: 'inactive' as const };
+
+      // Conditional update: of two concurrent exchanges of one token, exactly one wins.
+      const claimed = await manager.update(
+        RefreshToken,
+        { id: stored.id, usedAt: IsNull() },
+        { usedAt: new Date() },
+      );
+      if (claimed.affected !== 1) {
+        return { kind: 'reused' as const, sessionId: session.id };
+      }
+      await manager.update(Session, { id: session.id }, { lastUsedAt: new Date() });
+      const refreshToken = await this.addRefreshToken(manager, session.id);
+      return { kind: 'rotated' as const, session, user: session.user as User, refreshToken };
+    });
+
+    if (outcome.kind === 'rotated') return outcome;
+    if (outcome.kind === 'reused') {
+      await this.revoke(outcome.sessionId, 'refresh_token_reuse');
+      this.logger.warn(
+        { sessionId: outcome.sessionId },
+        'refresh token reuse detected; session revoked',
+      );
+      throw new UnauthorizedError(
+        'refresh token has already been used; the session has been revoked',
+      );
+    }
+    throw new UnauthorizedError(
+      outcome.kind === 'inactive' ? 'session has ended' : 'refresh token is invalid',
+    );
+  }
+
+  /** Ends a session; its access and refresh tokens stop working immediately. Idempotent. */
+  async revoke(sessionId: string, reason: RevokeReason): Promise<void> {
+    await this.tx.run((manager) =>
+      manager.update(
+        Session,
+        { id: sessionId, revokedAt: IsNull() },
+        { revokedAt: new Date(), revokedReason: reason },
+      ),
+    );
+  }
+
+  /** The user's sessions that can still be refreshed, newest first. */
+  listActive(userId: number): Promise<Session[]> {
+    return this.sessions.find({
+      where: { userId, revokedAt: IsNull(), expiresAt: MoreThan(new Date()) },
+      order: { createdAt: 'DESC', id: 'ASC' },
+    });
+  }
+
+  async findOwnerId(sessionId: string): Promise<number | undefined> {
+    const session = await this.sessions.findOne({
+      where: { id: sessionId },
+      select: { id: true, userId: true },
+    });
+    return session?.userId;
+  }
+
+  /**
+   * Resolves an access token's subject: the session must be live and the user must still
+   * exist. One indexed query per authenticated request.
+   */
+  async resolveCaller(
+    sessionId: string,
+    userId: number,
+    token: string,
+  ): Promise<AuthenticatedUser | undefined> {
+    const session = await this.sessions
+      .createQueryBuilder('session')
+      .innerJoinAndSelect('session.user', 'user')
+      .where('session.id = :sessionId', { sessionId })
+      .andWhere('session.userId = :userId', { userId })
+      .andWhere('session.revokedAt IS NULL')
+      .getOne();
+    if (!session?.user || session.expiresAt.getTime() <= Date.now()) return undefined;
+    const { user } = session;
+    return {
+      id: user.id,
+      username: user.username,
+      email: user.email,
+      role: user.role,
+      sessionId,
+      token,
+    };
+  }
+
+  private async addRefreshToken(manager: EntityManager, sessionId: string): Promise<string> {
+    const token = generateRefreshToken();
+    await manager.insert(RefreshToken, {
+      id: randomUUID(),
+      sessionId,
+      tokenHash: hashRefreshToken(token),
+      createdAt: new Date(),
+      usedAt: null,
+    });
+    return token;
+  }
+}

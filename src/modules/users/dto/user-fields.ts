@@ -1,0 +1,75 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  IsEmail,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
+
+/** Field decorators shared by the registration and update DTOs: validation and docs at once. */
+const trim = Transform(({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim() : value,
+);
+
+export const EmailField = (required = true) =>
+  applyDecorators(
+    required
+      ? ApiProperty({ example: 'jake@jake.jake' })
+      : ApiPropertyOptional({ example: 'jake@jake.jake' }),
+    ...(required ? [] : [IsOptional()]),
+    trim,
+    IsEmail({}, { message: 'must be an email' }),
+    MaxLength(255),
+  );
+
+export const UsernameField = (required = true) =>
+  applyDecorators(
+    required ? ApiProperty({ example: 'jake' }) : ApiPropertyOptional({ example: 'jake' }),
+    ...(required ? [] : [IsOptional()]),
+    trim,
+    IsString(),
+    MinLength(1, { message: "can't be blank" }),
+    MaxLength(64),
+    Matches(/^[A-Za-z0-9_.-]+$/, { message: 'may contain only letters, digits, "_", "." and "-"' }),
+  );
+
+export const PasswordField = (required = true) =>
+  applyDecorators(
+    required
+      ? ApiProperty({ example: 'jakejake', minLength: 8 })
+      : ApiPropertyOptional({ minLength: 8 }),
+    ...(required ? [] : [IsOptional()]),
+    IsString(),
+    MinLength(8, { message: 'must be at least 8 characters' }),
+    MaxLength(256),
+  );
+
+export const BioField = () =>
+  applyDecorators(
+    ApiPropertyOptional({ example: 'I work at statefarm', nullable: true, type: String }),
+    IsOptional(),
+    IsString(),
+    MaxLength(10_000),
+  );
+
+export const ImageField = () =>
+  applyDecorators(
+    ApiPropertyOptional({
+      example: 'https://api.realworld.io/images/smiley-cyrus.jpg',
+      nullable: true,
+      type: String,
+    }),
+    IsOptional(),
+    ValidateIf((_object, value) => value !== ''),
+    IsUrl(
+      { protocols: ['http', 'https'], require_protocol: true },
+      { message: 'must be an http(s) URL' },
+    ),
+    MaxLength(2048),
+  );

@@ -1,0 +1,169 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { type EntityManager, Repository } from 'typeorm';
+import type { Role } from '../../common/auth/role.js';
+import { ConflictError, NotFoundError } from '../../common/errors/domain-errors.js';
+import type { ListDefinition, Page } from '../../common/pagination/list-definition.js';
+import { Paginator } from '../../common/pagination/paginator.js';
+import { TransactionRunner } from '../../database/transaction-runner.js';
+import type { ListUsersQuery } from './dto/list-users.query.js';
+import { User } from './entities/user.entity.js';
+import { PasswordHasher } from './password-hasher.js';
+
+export interface NewUser {
+  email: string;
+  username: string;
+  password: string;
+  role?: Role;
+}
+
+export interface PreparedUser {
+  email: string;
+  username: string;
+  passwordHash: string;
+  role: Role;
+}
+
+export interface UserChanges {
+  email?: string;
+  username?: string;
+  password?: string;
+  bio?: string | null;
+  image?: string | null;
+}
+
+const USER_LIST: ListDefinition<User> = {
+  name: 'users',
+  defaultSort: '-createdAt',
+  sortable: {
+    createdAt: { column: 'user.createdAt', type: 'date', value: (user) => user.createdAt },
+    username: { column: 'user.username', type: 'string', value: (user) => user.username },
+    email: { column: 'user.email', type: 'string', value: (user) => user.email },
+    id: { column: 'user.id', type: 'number', value: (user) => user.id },
+  },
+  tieBreaker: { column: 'user.id', value: (user) => user.id },
+};
+
+/** Owns user accounts: creation, credentials, profile changes and the admin listing. */
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly hasher: PasswordHasher,
+    private readonly paginator: Paginator,
+    private readonly tx: TransactionRunner,
+  ) {}
+
+  findById(id: number): Promise<User | null> {
+    return this.users.findOneBy({ id });
+  }
+
+  async getById(id: number): Promise<User> {
+    const user = await this.findById(id);
+    if (!user) throw new NotFoundError('user', id);
+    return user;
+  }
+
+  findByUsername(username: string): Promise<User | null> {
+    return this.users.findOneBy({ username });
+  }
+
+  /** Returns the user with its password hash, for credential checks only. */
+  findWithPasswordByEmail(email: string): Promise<User | null> {
+    return this.users
+      .createQueryBuilder('user')
+      .addSelect('user.passwordHash')
+      .where('user.email = :email', { email: email.toLowerCase() })
+      .getOne();
+  }
+
+  /** Hashes the password up front, so no transaction stays open during the slow argon2 work. */
+  async prepare(input: NewUser): Promise<PreparedUser> {
+    return {
+      email: input.email.toLowerCase(),
+      username: input.username,
+      passwordHash: await this.hasher.hash(input.password),
+      role: input.role ?? 'user',
+    };
+  }
+
+  /** Inserts a prepared user within the caller's transaction; duplicates → 409. */
+  async insert(manager: EntityManager, prepared: PreparedUser): Promise<User> {
+    await this.assertAvailable(manager, prepared, undefined);
+    const saved = await manager.save(manager.create(User, { ...prepared, bio: null, image: null }));
+    return manager.findOneByOrFail(User, { id: saved.id });
+  }
+
+  async create(input: NewUser): Promise<User> {
+    const prepared = await this.prepare(input);
+    return this.tx.run((manager) => this.insert(manager, prepared));
+  }
+
+  async update(id: number, changes: UserChanges): Promise<User> {
+    const passwordHash =
+      changes.password === undefined ? undefined : await this.hasher.hash(changes.password);
+    return this.tx.run(async (manager) => {
+      const user = await manager.findOneBy(User, { id });
+      if (!user) throw new NotFoundError('user', id);
+      const email = changes.email?.toLowerCase();
+      await this.assertAvailable(manager, { email, username: changes.username }, id);
+      const patch: Partial<User> = {};
+      if (email !== undefined) patch.email = email;
+      if (changes.username !== undefined) patch.username = changes.username;
+      if (changes.bio !== undefined) patch.bio = changes.bio === '' ? null : changes.bio;
+      if (changes.image !== undefined) patch.image = changes.image === '' ? null : changes.image;
+      if (passwordHash !== undefined) patch.passwordHash = passwordHash;
+      if (Object.keys(patch).length > 0) await manager.update(User, { id }, patch);
+      return manager.findOneByOrFail(User, { id });
+    });
+  }
+
+  list(query: ListUsersQuery): Promise<Page<User>> {
+    const builder = this.users.createQueryBuilder('user');
+    if (query.role) builder.andWhere('user.role = :role', { role: query.role });
+    if (query.search) {
+      const pattern = `%${query.search.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+      builder.andWhere(
+        "(LOWER(user.username) LIKE :pattern ESCAPE '\\' OR user.email LIKE :pattern ESCAPE '\\')",
+        {
+          pattern,
+        },
+      );
+    }
+    return this.paginator.paginate(builder, query, USER_LIST);
+  }
+
+  /**
+   * Makes sure the configured administrator exists and holds the admin role. Idempotent: an
+   * existing account keeps its password and is only promoted.
+   */
+  async ensureAdmin(admin: { email: string; password: string; username: string }): Promise<User> {
+    const existing = await this.users.findOneBy({ email: admin.email.toLowerCase() });
+    if (existing) {
+      if (existing.role !== 'admin') {
+        await this.tx.run((manager) =>
+          manager.update(User, { id: existing.id }, { role: 'admin' }),
+        );
+      }
+      return this.getById(existing.id);
+    }
+    return this.create({ ...admin, role: 'admin' });
+  }
+
+  /** Friendly pre-check; the unique indexes remain the real guarantee under concurrency. */
+  private async assertAvailable(
+    manager: EntityManager,
+    fields: { email?: string; username?: string },
+    exceptUserId: number | undefined,
+  ): Promise<void> {
+    for (const field of ['email', 'username'] as const) {
+      const value = fields[field];
+      if (value === undefined) continue;
+      const owner = await manager.findOne(User, {
+        where: { [field]: value },
+        select: { id: true },
+      });
+      if (owner && owner.id !== exceptUserId) throw new ConflictError(field);
+    }
+  }
+}
