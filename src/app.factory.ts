@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import { useLenientJsonParser } from './common/http/json-body-parser.js';
 import { generateRequestId, REQUEST_ID_HEADER } from './common/http/request-id.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { setupSwagger } from './common/swagger/setup-swagger.js';
@@ -31,13 +32,17 @@ export async function createApp(
     logger: false,
     return503OnClosing: true,
   });
+  // JSON only: Nest's body parsers would add form bodies and Fastify accepts text/plain; both
+  // are turned away with 415 so a body can only arrive in the one format the API documents.
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
+    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
   app.flushLogs();
 
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     void reply.header('x-content-type-options', 'nosniff');
@@ -55,6 +60,7 @@ export async function createApp(
       'retry-after',
     ],
   });
+  useLenientJsonParser(app, config.http.bodyLimitBytes);
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();

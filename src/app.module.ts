@@ -11,9 +11,13 @@ import { AppConfig } from './config/app.config.js';
 import { ConfigModule } from './config/config.module.js';
 import { buildDataSourceOptions } from './database/data-source-options.js';
 import { DatabaseModule } from './database/database.module.js';
+import { ArticlesModule } from './modules/articles/articles.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
+import { CommentsModule } from './modules/comments/comments.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { PaginationModule } from './common/pagination/pagination.module.js';
+import { ProfilesModule } from './modules/profiles/profiles.module.js';
+import { TagsModule } from './modules/tags/tags.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 
 /** Wires the application together; no logic lives here. */
@@ -31,6 +35,10 @@ export class AppModule {
         TypeOrmModule.forRoot({ ...buildDataSourceOptions(config.database), migrationsRun: true }),
         UsersModule,
         AuthModule,
+        ProfilesModule,
+        TagsModule,
+        ArticlesModule,
+        CommentsModule,
         HealthModule,
       ],
       providers: [

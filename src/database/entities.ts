@@ -1,6 +1,12 @@
+import { Article } from '../modules/articles/entities/article.entity.js';
+import { Favorite } from '../modules/articles/entities/favorite.entity.js';
+import { Comment } from '../modules/comments/entities/comment.entity.js';
 import { RefreshToken } from '../modules/auth/entities/refresh-token.entity.js';
 import { Session } from '../modules/auth/entities/session.entity.js';
+import { Follow } from '../modules/profiles/entities/follow.entity.js';
+import { ArticleTag } from '../modules/tags/entities/article-tag.entity.js';
+import { Tag } from '../modules/tags/entities/tag.entity.js';
 import { User } from '../modules/users/entities/user.entity.js';
 
 /** Every entity of the application; feature modules add theirs here. */
-export const entities = [User, Session, RefreshToken];
+export const entities = [User, Session, RefreshToken, Follow, Article, Favorite, Tag, ArticleTag, Comment];

@@ -1,13 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  IsDefined,
-  IsEmail,
-  IsString,
-  MaxLength,
-  MinLength,
-  ValidateNested,
-} from 'class-validator';
+import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { WrappedBody } from '../../../common/validation/wrapped-body.decorator.js';
 
 export class LoginUserFields {
   @ApiProperty({ example: 'jake@jake.jake' })
@@ -24,9 +17,6 @@ export class LoginUserFields {
 
 /** `POST /api/users/login` body. */
 export class LoginDto {
-  @ApiProperty({ type: LoginUserFields })
-  @IsDefined({ message: "can't be blank" })
-  @ValidateNested()
-  @Type(() => LoginUserFields)
+  @WrappedBody(() => LoginUserFields)
   user: LoginUserFields;
 }

@@ -1,6 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDefined, ValidateNested } from 'class-validator';
+import { WrappedBody } from '../../../common/validation/wrapped-body.decorator.js';
 import { EmailField, PasswordField, UsernameField } from '../../users/dto/user-fields.js';
 
 export class RegisterUserFields {
@@ -11,9 +9,6 @@ export class RegisterUserFields {
 
 /** `POST /api/users` body. `role`, `id` or any other property is rejected with 422. */
 export class RegisterDto {
-  @ApiProperty({ type: RegisterUserFields })
-  @IsDefined({ message: "can't be blank" })
-  @ValidateNested()
-  @Type(() => RegisterUserFields)
+  @WrappedBody(() => RegisterUserFields)
   user: RegisterUserFields;
 }

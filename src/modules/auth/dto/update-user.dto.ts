@@ -1,6 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDefined, ValidateNested } from 'class-validator';
+import { WrappedBody } from '../../../common/validation/wrapped-body.decorator.js';
 import {
   BioField,
   EmailField,
@@ -19,9 +17,6 @@ export class UpdateUserFields {
 
 /** `PUT /api/user` body: any subset of the fields. `role` cannot be set (422). */
 export class UpdateUserDto {
-  @ApiProperty({ type: UpdateUserFields })
-  @IsDefined({ message: "can't be blank" })
-  @ValidateNested()
-  @Type(() => UpdateUserFields)
+  @WrappedBody(() => UpdateUserFields)
   user: UpdateUserFields;
 }

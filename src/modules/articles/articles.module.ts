@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ProfilesModule } from '../profiles/profiles.module.js';
+import { TagsModule } from '../tags/tags.module.js';
+import { ArticleOwnershipPolicy } from './article-ownership.policy.js';
+import { ArticleViews } from './article-views.js';
+import { ArticlesController } from './articles.controller.js';
+import { ArticlesService } from './articles.service.js';
+import { Article } from './entities/article.entity.js';
+import { Favorite } from './entities/favorite.entity.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Article, Favorite]), ProfilesModule, TagsModule],
+  controllers: [ArticlesController],
+  providers: [ArticlesService, ArticleViews, ArticleOwnershipPolicy],
+  exports: [ArticlesService],
+})
+export class ArticlesModule {}

@@ -1,0 +1,202 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { type EntityManager, QueryFailedError, Repository, type SelectQueryBuilder } from 'typeorm';
+import { NotFoundError } from '../../common/errors/domain-errors.js';
+import type { ListDefinition, Page } from '../../common/pagination/list-definition.js';
+import { Paginator } from '../../common/pagination/paginator.js';
+import { TransactionRunner } from '../../database/transaction-runner.js';
+import { TagsService } from '../tags/tags.service.js';
+import { ArticleViews } from './article-views.js';
+import type { ArticleSummaryView, ArticleView } from './dto/article.response.js';
+import type { NewArticleFields } from './dto/create-article.dto.js';
+import type { FeedQuery, ListArticlesQuery } from './dto/list-articles.query.js';
+import type { UpdateArticleFields } from './dto/update-article.dto.js';
+import { Article } from './entities/article.entity.js';
+import { Favorite } from './entities/favorite.entity.js';
+import { slugify, suffixedSlug } from './slug.js';
+
+const ARTICLE_LIST: ListDefinition<Article> = {
+  name: 'articles',
+  defaultSort: '-createdAt',
+  sortable: {
+    createdAt: { column: 'article.createdAt', type: 'date', value: (article) => article.createdAt },
+  },
+  tieBreaker: { column: 'article.id', value: (article) => article.id },
+};
+
+const SLUG_ATTEMPTS = 3;
+
+/** Articles: writing, reading, listing, favoriting. Ownership is enforced by the guard. */
+@Injectable()
+export class ArticlesService {
+  constructor(
+    @InjectRepository(Article) private readonly articles: Repository<Article>,
+    private readonly views: ArticleViews,
+    private readonly tags: TagsService,
+    private readonly paginator: Paginator,
+    private readonly tx: TransactionRunner,
+  ) {}
+
+  async list(query: ListArticlesQuery, viewerId: number | undefined): Promise<Page<ArticleSummaryView>> {
+    const builder = this.baseQuery();
+    if (query.author !== undefined) builder.andWhere('author.username = :author', { author: query.author });
+    if (query.tag !== undefined) {
+      builder.andWhere(
+        'article.id IN (SELECT tl.article_id FROM article_tags tl INNER JOIN tags t ON t.id = tl.tag_id WHERE t.name = :tag)',
+        { tag: query.tag },
+      );
+    }
+    if (query.favorited !== undefined) {
+      builder.andWhere(
+        'article.id IN (SELECT f.article_id FROM favorites f INNER JOIN users fu ON fu.id = f.user_id WHERE fu.username = :favorited)',
+        { favorited: query.favorited },
+      );
+    }
+    return this.page(builder, query, viewerId);
+  }
+
+  /** Articles by authors the viewer follows, newest first. */
+  feed(query: FeedQuery, viewerId: number): Promise<Page<ArticleSummaryView>> {
+    const builder = this.baseQuery().andWhere(
+      'article.authorId IN (SELECT fo.followee_id FROM follows fo WHERE fo.follower_id = :viewerId)',
+      { viewerId },
+    );
+    return this.page(builder, query, viewerId);
+  }
+
+  async get(slug: string, viewerId: number | undefined): Promise<ArticleView> {
+    return this.views.full(await this.load(slug), viewerId);
+  }
+
+  /** Creates the article and its tags in one transaction; a taken slug gets a suffix. */
+  async create(authorId: number, fields: NewArticleFields): Promise<ArticleView> {
+    const id = await this.withSlugRetry((attempt) =>
+      this.tx.run(async (manager) => {
+        const slug = await this.freeSlug(manager, slugify(fields.title), undefined, attempt);
+        const { identifiers } = await manager.insert(Article, {
+          slug,
+          title: fields.title,
+          description: fields.description,
+          body: fields.body,
+          authorId,
+        });
+        const articleId = Number(identifiers[0].id);
+        await this.tags.setArticleTags(manager, articleId, fields.tagList ?? []);
+        return articleId;
+      }),
+    );
+    return this.views.full(await this.loadById(id), authorId);
+  }
+
+  /** Updates fields (and tags when given) in one transaction; a new title regenerates the slug. */
+  async update(slug: string, fields: UpdateArticleFields, viewerId: number): Promise<ArticleView> {
+    const article = await this.load(slug);
+    await this.withSlugRetry((attempt) =>
+      this.tx.run(async (manager) => {
+        const patch: Partial<Article> = { updatedAt: new Date() };
+        if (fields.title !== undefined && fields.title !== article.title) {
+          patch.title = fields.title;
+          patch.slug = await this.freeSlug(manager, slugify(fields.title), article, attempt);
+        }
+        if (fields.description !== undefined) patch.description = fields.description;
+        if (fields.body !== undefined) patch.body = fields.body;
+        await manager.update(Article, { id: article.id }, patch);
+        if (fields.tagList !== undefined) await this.tags.setArticleTags(manager, article.id, fields.tagList);
+      }),
+    );
+    return this.views.full(await this.loadById(article.id), viewerId);
+  }
+
+  /** Deletes the article with its comments, favorites and tag links; unused tags go too. */
+  async delete(slug: string): Promise<void> {
+    const article = await this.load(slug);
+    await this.tx.run(async (manager) => {
+      const tagIds = await this.tags.tagIdsOf(manager, article.id);
+      await manager.delete(Article, { id: article.id });
+      await this.tags.deleteUnused(manager, tagIds);
+    });
+  }
+
+  /** Idempotent; the count stays exact under concurrency (one row per user and article). */
+  async favorite(slug: string, userId: number): Promise<ArticleView> {
+    const article = await this.load(slug);
+    await this.tx.run((manager) =>
+      manager
+        .createQueryBuilder()
+        .insert()
+        .into(Favorite)
+        .values({ userId, articleId: article.id })
+        .orIgnore()
+        .execute(),
+    );
+    return this.views.full(article, userId);
+  }
+
+  async unfavorite(slug: string, userId: number): Promise<ArticleView> {
+    const article = await this.load(slug);
+    await this.tx.run((manager) => manager.delete(Favorite, { userId, articleId: article.id }));
+    return this.views.full(article, userId);
+  }
+
+  /** Resolves a slug to the article id, or 404. */
+  async idOf(slug: string): Promise<number> {
+    const article = await this.articles.findOne({ where: { slug }, select: { id: true } });
+    if (!article) throw new NotFoundError('article', slug);
+    return article.id;
+  }
+
+  /** The author's id, or undefined when no such article (for the ownership guard). */
+  async authorIdOf(slug: string): Promise<number | undefined> {
+    const article = await this.articles.findOne({ where: { slug }, select: { id: true, authorId: true } });
+    return article?.authorId;
+  }
+
+  private baseQuery(): SelectQueryBuilder<Article> {
+    return this.articles.createQueryBuilder('article').innerJoinAndSelect('article.author', 'author');
+  }
+
+  private async page(
+    builder: SelectQueryBuilder<Article>,
+    query: ListArticlesQuery | FeedQuery,
+    viewerId: number | undefined,
+  ): Promise<Page<ArticleSummaryView>> {
+    const page = await this.paginator.paginate(builder, query, ARTICLE_LIST, { withTotal: true });
+    return { ...page, items: await this.views.summaries(page.items, viewerId) };
+  }
+
+  private async load(slug: string): Promise<Article> {
+    const article = await this.articles.findOne({ where: { slug }, relations: { author: true } });
+    if (!article) throw new NotFoundError('article', slug);
+    return article;
+  }
+
+  private loadById(id: number): Promise<Article> {
+    return this.articles.findOneOrFail({ where: { id }, relations: { author: true } });
+  }
+
+  /** `base` if free (or already this article's), otherwise a suffixed variant. */
+  private async freeSlug(manager: EntityManager, base: string, current: Article | undefined, attempt: number) {
+    if (current?.slug === base) return base;
+    if (attempt > 0) return suffixedSlug(base);
+    const taken = await manager.exists(Article, { where: { slug: base } });
+    return taken ? suffixedSlug(base) : base;
+  }
+
+  /** Two writers can pick the same free slug at once; the unique index decides, we retry. */
+  private async withSlugRetry<T>(work: (attempt: number) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await work(attempt);
+      } catch (error) {
+        if (attempt + 1 >= SLUG_ATTEMPTS || !isSlugConflict(error)) throw error;
+      }
+    }
+  }
+}
+
+function isSlugConflict(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const driverError = error.driverError as { code?: string; detail?: string; message?: string };
+  const text = `${driverError.detail ?? ''} ${driverError.message ?? ''}`;
+  return ['23505', 'SQLITE_CONSTRAINT_UNIQUE'].includes(driverError.code ?? '') && /slug/.test(text);
+}

@@ -1,0 +1,37 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+
+const trim = Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
+
+/** A required-or-optional trimmed text field that may not be blank. */
+export const TextField = (options: { required: boolean; max: number; example: string }) =>
+  applyDecorators(
+    options.required ? ApiProperty({ example: options.example }) : ApiPropertyOptional({ example: options.example }),
+    ...(options.required ? [] : [IsOptional()]),
+    trim,
+    IsString(),
+    MinLength(1, { message: "can't be blank" }),
+    MaxLength(options.max),
+  );
+
+export const MAX_TAGS = 20;
+
+/** Tag list: trimmed, de-duplicated strings; stored and returned sorted. */
+export const TagListField = () =>
+  applyDecorators(
+    ApiPropertyOptional({ type: [String], example: ['dragons', 'training'], maxItems: MAX_TAGS }),
+    IsOptional(),
+    Transform(({ value }: { value: unknown }) =>
+      Array.isArray(value)
+        ? [...new Set(value.map((tag: unknown) => (typeof tag === 'string' ? tag.trim() : tag)))]
+        : value,
+    ),
+    IsArray(),
+    ArrayMaxSize(MAX_TAGS),
+    IsString({ each: true }),
+    MinLength(1, { each: true, message: "can't contain blank tags" }),
+    MaxLength(64, { each: true }),
+    Matches(/^[^,]+$/, { each: true, message: 'tags cannot contain commas' }),
+  );

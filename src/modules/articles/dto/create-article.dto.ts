@@ -1,0 +1,20 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDefined, ValidateNested } from 'class-validator';
+import { TagListField, TextField } from './article-fields.js';
+
+export class NewArticleFields {
+  @TextField({ required: true, max: 255, example: 'How to train your dragon' }) title: string;
+  @TextField({ required: true, max: 1000, example: 'Ever wonder how?' }) description: string;
+  @TextField({ required: true, max: 100_000, example: 'You have to believe' }) body: string;
+  @TagListField() tagList?: string[];
+}
+
+/** `POST /api/articles` body. */
+export class CreateArticleDto {
+  @ApiProperty({ type: NewArticleFields })
+  @IsDefined({ message: "can't be blank" })
+  @ValidateNested()
+  @Type(() => NewArticleFields)
+  article: NewArticleFields;
+}

@@ -1,0 +1,27 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { ListQueryDto } from '../../../common/pagination/list-query.dto.js';
+
+/** `GET /api/articles` filters (combinable) plus paging; sorts: `createdAt` (default `-createdAt`). */
+export class ListArticlesQuery extends ListQueryDto {
+  @ApiPropertyOptional({ description: 'Only articles with this tag', example: 'dragons' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  tag?: string;
+
+  @ApiPropertyOptional({ description: 'Only articles written by this username', example: 'jake' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  author?: string;
+
+  @ApiPropertyOptional({ description: 'Only articles favorited by this username', example: 'jake' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  favorited?: string;
+}
+
+/** `GET /api/articles/feed`: paging only. */
+export class FeedQuery extends ListQueryDto {}

@@ -1,0 +1,21 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDefined, ValidateNested } from 'class-validator';
+import { TagListField, TextField } from './article-fields.js';
+
+export class UpdateArticleFields {
+  @TextField({ required: false, max: 255, example: 'Did you train your dragon?' }) title?: string;
+  @TextField({ required: false, max: 1000, example: 'Ever wonder how?' }) description?: string;
+  @TextField({ required: false, max: 100_000, example: 'With two hands' }) body?: string;
+  /** Extension to RealWorld: replaces the article's tags when present. */
+  @TagListField() tagList?: string[];
+}
+
+/** `PUT /api/articles/:slug` body; a new title regenerates the slug. */
+export class UpdateArticleDto {
+  @ApiProperty({ type: UpdateArticleFields })
+  @IsDefined({ message: "can't be blank" })
+  @ValidateNested()
+  @Type(() => UpdateArticleFields)
+  article: UpdateArticleFields;
+}

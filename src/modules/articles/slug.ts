@@ -1,0 +1,21 @@
+import { randomBytes } from 'node:crypto';
+
+const MAX_BASE_LENGTH = 200;
+
+/** URL-safe slug from a title: lower-case ASCII words joined by dashes ("article" if none). */
+export function slugify(title: string): string {
+  const base = title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, MAX_BASE_LENGTH)
+    .replace(/-+$/, '');
+  return base || 'article';
+}
+
+/** A slug that differs from `base`, used when the base is taken. */
+export function suffixedSlug(base: string): string {
+  return `${base}-${randomBytes(4).toString('hex')}`;
+}

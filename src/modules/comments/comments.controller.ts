@@ -1,0 +1,47 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { OptionalAuth } from '../../common/auth/auth.decorators.js';
+import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js';
+import { CurrentUser } from '../../common/auth/current-user.decorator.js';
+import { OwnedBy } from '../../common/auth/ownership.guard.js';
+import { CommentOwnershipPolicy } from './comment-ownership.policy.js';
+import { CommentsService } from './comments.service.js';
+import { CommentListResponse, CommentResponse } from './dto/comment.response.js';
+import { CreateCommentDto } from './dto/create-comment.dto.js';
+import { ListCommentsQuery } from './dto/list-comments.query.js';
+
+@ApiTags('Comments')
+@Controller('articles/:slug/comments')
+export class CommentsController {
+  constructor(private readonly comments: CommentsService) {}
+
+  @Get()
+  @OptionalAuth()
+  @ApiOperation({ summary: "An article's comments, newest first" })
+  list(
+    @Param('slug') slug: string,
+    @Query() query: ListCommentsQuery,
+    @CurrentUser() caller?: AuthenticatedUser,
+  ): Promise<CommentListResponse> {
+    return this.comments.list(slug, query, caller?.id);
+  }
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Comment on an article' })
+  async create(
+    @Param('slug') slug: string,
+    @Body() body: CreateCommentDto,
+    @CurrentUser() caller: AuthenticatedUser,
+  ): Promise<CommentResponse> {
+    return { comment: await this.comments.create(slug, caller.id, body.comment.body) };
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @OwnedBy(CommentOwnershipPolicy)
+  @ApiOperation({ summary: 'Delete a comment (its author only)' })
+  async delete(@Param('id') id: string): Promise<void> {
+    await this.comments.delete(Number(id));
+  }
+}

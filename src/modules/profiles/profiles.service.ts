@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
+import { NotFoundError, ValidationError } from '../../common/errors/domain-errors.js';
+import { TransactionRunner } from '../../database/transaction-runner.js';
+import type { User } from '../users/entities/user.entity.js';
+import { UsersService } from '../users/users.service.js';
+import { ProfileView } from './dto/profile.response.js';
+import { Follow } from './entities/follow.entity.js';
+
+/** Public profiles and the follow graph. */
+@Injectable()
+export class ProfilesService {
+  constructor(
+    @InjectRepository(Follow) private readonly follows: Repository<Follow>,
+    private readonly usersService: UsersService,
+    private readonly tx: TransactionRunner,
+  ) {}
+
+  async getProfile(username: string, viewerId: number | undefined): Promise<ProfileView> {
+    const user = await this.getUser(username);
+    const following = viewerId === undefined ? false : await this.isFollowing(viewerId, user.id);
+    return ProfileView.of(user, following);
+  }
+
+  /** Idempotent: following twice leaves one follow. */
+  async follow(viewerId: number, username: string): Promise<ProfileView> {
+    const user = await this.getUser(username);
+    if (user.id === viewerId) throw ValidationError.of('username', 'cannot follow yourself');
+    await this.tx.run((manager) =>
+      manager
+        .createQueryBuilder()
+        .insert()
+        .into(Follow)
+        .values({ followerId: viewerId, followeeId: user.id })
+        .orIgnore()
+        .execute(),
+    );
+    return ProfileView.of(user, true);
+  }
+
+  /** Idempotent: unfollowing someone you do not follow is not an error. */
+  async unfollow(viewerId: number, username: string): Promise<ProfileView> {
+    const user = await this.getUser(username);
+    await this.tx.run((manager) => manager.delete(Follow, { followerId: viewerId, followeeId: user.id }));
+    return ProfileView.of(user, false);
+  }
+
+  /** Which of `userIds` the viewer follows: one query for any number of users. */
+  async followedAmong(viewerId: number | undefined, userIds: number[]): Promise<Set<number>> {
+    if (viewerId === undefined || userIds.length === 0) return new Set();
+    const rows = await this.follows.find({
+      select: { followeeId: true },
+      where: { followerId: viewerId, followeeId: In([...new Set(userIds)]) },
+    });
+    return new Set(rows.map((row) => row.followeeId));
+  }
+
+  /** Profiles of several users as seen by the viewer, keyed by user id. */
+  async viewsOf(users: User[], viewerId: number | undefined): Promise<Map<number, ProfileView>> {
+    const followed = await this.followedAmong(
+      viewerId,
+      users.map((user) => user.id),
+    );
+    return new Map(users.map((user) => [user.id, ProfileView.of(user, followed.has(user.id))]));
+  }
+
+  private async isFollowing(viewerId: number, userId: number): Promise<boolean> {
+    return (await this.follows.countBy({ followerId: viewerId, followeeId: userId })) > 0;
+  }
+
+  private async getUser(username: string): Promise<User> {
+    const user = await this.usersService.findByUsername(username);
+    if (!user) throw new NotFoundError('profile', username);
+    return user;
+  }
+}

@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { type EntityManager, In, Repository } from 'typeorm';
+import { ArticleTag } from './entities/article-tag.entity.js';
+import { Tag } from './entities/tag.entity.js';
+
+/** Tag names and their links to articles. */
+@Injectable()
+export class TagsService {
+  constructor(
+    @InjectRepository(Tag) private readonly tags: Repository<Tag>,
+    @InjectRepository(ArticleTag) private readonly links: Repository<ArticleTag>,
+  ) {}
+
+  /** Tags in use, most used first, then by name. */
+  async listInUse(): Promise<string[]> {
+    const rows = await this.tags
+      .createQueryBuilder('tag')
+      .innerJoin(ArticleTag, 'link', 'link.tagId = tag.id')
+      .select('tag.name', 'name')
+      .addSelect('COUNT(*)', 'uses')
+      .groupBy('tag.id')
+      .addGroupBy('tag.name')
+      .orderBy('uses', 'DESC')
+      .addOrderBy('tag.name', 'ASC')
+      .getRawMany<{ name: string }>();
+    return rows.map((row) => row.name);
+  }
+
+  /**
+   * Replaces an article's tags inside the caller's transaction: creates missing tags, links
+   * the article and deletes tags no article uses any more.
+   */
+  async setArticleTags(manager: EntityManager, articleId: number, names: string[]): Promise<void> {
+    const previous = await manager.find(ArticleTag, { where: { articleId }, select: { tagId: true } });
+    await manager.delete(ArticleTag, { articleId });
+    if (names.length > 0) {
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(Tag)
+        .values(names.map((name) => ({ name })))
+        .orIgnore()
+        .execute();
+      const tags = await manager.find(Tag, { where: { name: In(names) }, select: { id: true } });
+      await manager.insert(
+        ArticleTag,
+        tags.map((tag) => ({ articleId, tagId: tag.id })),
+      );
+    }
+    await this.deleteUnused(
+      manager,
+      previous.map((link) => link.tagId),
+    );
+  }
+
+  /** Sorted tag lists of several articles in one query. */
+  async tagListsOf(articleIds: number[]): Promise<Map<number, string[]>> {
+    const lists = new Map<number, string[]>(articleIds.map((id) => [id, []]));
+    if (articleIds.length === 0) return lists;
+    const rows = await this.links
+      .createQueryBuilder('link')
+      .innerJoin('link.tag', 'tag')
+      .select('link.articleId', 'articleId')
+      .addSelect('tag.name', 'name')
+      .where('link.articleId IN (:...articleIds)', { articleIds })
+      .orderBy('tag.name', 'ASC')
+      .getRawMany<{ articleId: number | string; name: string }>();
+    for (const row of rows) lists.get(Number(row.articleId))?.push(row.name);
+    return lists;
+  }
+
+  /** Ids of the tags linked to an article (to clean up after deleting it). */
+  async tagIdsOf(manager: EntityManager, articleId: number): Promise<number[]> {
+    const links = await manager.find(ArticleTag, { where: { articleId }, select: { tagId: true } });
+    return links.map((link) => link.tagId);
+  }
+
+  /** Deletes those of `tagIds` that no article links to any more. */
+  async deleteUnused(manager: EntityManager, tagIds: number[]): Promise<void> {
+    if (tagIds.length === 0) return;
+    await manager
+      .createQueryBuilder()
+      .delete()
+      .from(Tag)
+      .where('id IN (:...tagIds)', { tagIds })
+      .andWhere('NOT EXISTS (SELECT 1 FROM article_tags link WHERE link.tag_id = tags.id)')
+      .execute();
+  }
+}
