@@ -1,3 +1,4 @@
+import './src/config/load-dotenv.js';
 import { DataSource } from 'typeorm';
 import { loadConfig } from './src/config/app.config.js';
 import { buildDataSourceOptions } from './src/database/data-source-options.js';

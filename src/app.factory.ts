@@ -1,7 +1,9 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import { sendErrorReply } from './common/errors/error-reply.js';
 import { useLenientJsonParser } from './common/http/json-body-parser.js';
 import { generateRequestId, REQUEST_ID_HEADER } from './common/http/request-id.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
@@ -31,6 +33,10 @@ export async function createApp(
     requestIdHeader: false,
     logger: false,
     return503OnClosing: true,
+    // Malformed URLs and over-long path params are rejected by the router before any hook or
+    // Nest handler runs; without this they would get Fastify's own body, not the envelope.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+      sendErrorReply(request, reply, error),
   });
   // JSON only: Nest's body parsers would add form bodies and Fastify accepts text/plain; both
   // are turned away with 415 so a body can only arrive in the one format the API documents.
@@ -52,6 +58,8 @@ export async function createApp(
 
   app.enableCors({
     origin: config.http.corsOrigins.includes('*') ? true : config.http.corsOrigins,
+    // @fastify/cors allows only GET, HEAD and POST by default: browsers could not PUT or DELETE.
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
     exposedHeaders: [
       REQUEST_ID_HEADER,
       'ratelimit-limit',

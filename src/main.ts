@@ -1,34 +1,33 @@
+import './config/load-dotenv.js';
 import 'reflect-metadata';
-import { existsSync } from 'node:fs';
+import { Logger } from 'nestjs-pino';
+import { type AppConfig, loadConfig } from './config/app.config.js';
 import { ConfigError } from './config/config-error.js';
-import { loadConfig } from './config/app.config.js';
 
-// A local .env is convenient in development; real deployments set the environment directly.
-if (existsSync('.env')) process.loadEnvFile('.env');
+/** Validates the environment, or exits with one line naming the bad variable. */
+function configOrExit(): AppConfig {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
 
 async function bootstrap(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-  // Imported after validation so a bad environment fails fast with one line.
+  const config = configOrExit();
+  // Imported only after validation, so a bad environment fails fast with its one line.
   const { createApp } = await import('./app.factory.js');
   const app = await createApp(config);
+  const logger = app.get(Logger);
   if (config.auth.jwtSecretIsEphemeral) {
-    app
-      .get((await import('nestjs-pino')).Logger)
-      .warn('JWT_SECRET is not set: using an ephemeral secret; tokens will not survive a restart');
+    logger.warn(
+      'JWT_SECRET is not set: using an ephemeral secret; tokens will not survive a restart',
+    );
   }
   await app.listen({ host: config.http.host, port: config.http.port });
-  app
-    .get((await import('nestjs-pino')).Logger)
-    .log(`Conduit Platform listening on ${await app.getUrl()} (docs at /docs)`);
+  logger.log(`Conduit Platform listening on ${await app.getUrl()} (Swagger UI at /docs)`);
 }
 
 void bootstrap();

@@ -9,9 +9,7 @@ const isPostgres = /^postgres(ql)?:/.test(process.env.DATABASE_URL?.trim() ?? ''
 export const timestampColumnType = isPostgres ? 'timestamptz' : 'datetime';
 
 /** SQL default producing the current time with millisecond precision. */
-export const currentTimestampSql = isPostgres
-  ? 'CURRENT_TIMESTAMP'
-  : "(strftime('%Y-%m-%d %H:%M:%f', 'now'))";
+export const currentTimestampSql = isPostgres ? 'now()' : "(strftime('%Y-%m-%d %H:%M:%f', 'now'))";
 
 /** Builds the options shared by every created/updated timestamp column. */
 export function timestampColumn(name: string) {

@@ -9,4 +9,14 @@ import { Tag } from '../modules/tags/entities/tag.entity.js';
 import { User } from '../modules/users/entities/user.entity.js';
 
 /** Every entity of the application; feature modules add theirs here. */
-export const entities = [User, Session, RefreshToken, Follow, Article, Favorite, Tag, ArticleTag, Comment];
+export const entities = [
+  User,
+  Session,
+  RefreshToken,
+  Follow,
+  Article,
+  Favorite,
+  Tag,
+  ArticleTag,
+  Comment,
+];

@@ -100,6 +100,7 @@ describe('access tokens', () => {
       ['no session id', { sid: undefined }],
       ['a non-numeric subject', { sub: 'admin' }],
       ['an unknown session', { sid: '00000000-0000-4000-8000-000000000000' }],
+      ['no expiry', { exp: undefined }],
     ])('rejects a token with %s', async (_label, override) => {
       await expectRejected(`Token ${signTestToken({ ...liveClaims, ...override })}`);
     });
@@ -140,6 +141,29 @@ describe('access tokens', () => {
     it('keeps accepting the tokens of other sessions after one session ends', async () => {
       const response = await api.get('/api/user', { token: user.token });
       expect(response.status).toBe(200);
+    });
+  });
+  /** GET /api/profiles/:username is the foundation's @OptionalAuth() case in the wild. */
+  describe('optional authentication', () => {
+    const profile = (headers: Record<string, string> = {}) =>
+      api.get(`/api/profiles/${user.username}`, { headers });
+
+    it('serves an anonymous caller', async () => {
+      const response = await profile();
+      expect(response.status).toBe(200);
+      expect(response.body.profile.username).toBe(user.username);
+    });
+
+    it('serves a caller with a valid token', async () => {
+      expect((await profile({ authorization: `Token ${user.token}` })).status).toBe(200);
+    });
+
+    it.each([
+      ['an invalid token', () => 'Token not-a-jwt'],
+      ['an expired token', () => `Token ${signTestToken(liveClaims, { expiresIn: -60 })}`],
+      ['an unknown scheme', () => 'Basic abc'],
+    ])('returns 401 rather than ignoring %s', async (_label, header) => {
+      expectErrorEnvelope(await profile({ authorization: header() }), 401, 'UNAUTHORIZED');
     });
   });
 });

@@ -48,6 +48,15 @@ describe('error envelope', () => {
     expectErrorEnvelope(response, 422, 'VALIDATION_FAILED');
   });
 
+  it.each([
+    ['an array', []],
+    ['a string', 'jake'],
+  ])('returns 422 keyed by user when the user wrapper is %s', async (_label, wrapper) => {
+    const response = await api.post('/api/users/login', { body: { user: wrapper } });
+    const errors = expectErrorEnvelope(response, 422, 'VALIDATION_FAILED');
+    expect(errors.user).toContain('must be an object');
+  });
+
   it('returns 401 when a protected route is called without a token', async () => {
     const response = await api.get('/api/user');
     expectErrorEnvelope(response, 401, 'UNAUTHORIZED');
@@ -75,6 +84,18 @@ describe('error envelope', () => {
     expect(errors.body[0]).toContain(path);
   });
 
+  it('returns 400 for a URL with broken percent-encoding', async () => {
+    const response = await api.get('/api/profiles/%E0%A4%A', { token: user.token });
+    expectErrorEnvelope(response, 400, 'BAD_REQUEST');
+  });
+
+  it('returns 414 for a path parameter longer than the router accepts', async () => {
+    const response = await api.delete(`/api/auth/sessions/${'x'.repeat(300)}`, {
+      token: user.token,
+    });
+    expectErrorEnvelope(response, 414, 'BAD_REQUEST');
+  });
+
   it('returns 409 keyed by email when the email is already registered', async () => {
     const response = await api.post('/api/users', {
       body: { user: { ...newCredentials(), email: user.email.toUpperCase() } },
@@ -98,14 +119,6 @@ describe('error envelope', () => {
     });
     const errors = expectErrorEnvelope(response, 400, 'MALFORMED_JSON');
     expect(errors.body).toEqual(['request body is not valid JSON']);
-  });
-
-  it('returns 400 MALFORMED_JSON when a JSON content type comes with an empty body', async () => {
-    const response = await api.post('/api/users/login', {
-      rawBody: '',
-      headers: { 'content-type': 'application/json' },
-    });
-    expectErrorEnvelope(response, 400, 'MALFORMED_JSON');
   });
 
   it('returns 413 when the body is larger than BODY_LIMIT_BYTES', async () => {

@@ -8,6 +8,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
+import { ApiExtension } from '@nestjs/swagger';
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '../errors/domain-errors.js';
 import type { AuthenticatedUser } from './authenticated-user.js';
 
@@ -56,4 +57,8 @@ export class OwnershipGuard implements CanActivate {
 
 /** Allows the route only to the owner of the resource named by the route params (else 403/404). */
 export const OwnedBy = (policy: Type<OwnershipPolicy>) =>
-  applyDecorators(SetMetadata(OWNERSHIP_POLICY_KEY, policy), UseGuards(OwnershipGuard));
+  applyDecorators(
+    SetMetadata(OWNERSHIP_POLICY_KEY, policy),
+    UseGuards(OwnershipGuard),
+    ApiExtension('x-owned', true),
+  );

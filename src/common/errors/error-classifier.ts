@@ -17,6 +17,16 @@ const GENERIC_INTERNAL = 'an unexpected error occurred; quote the request id whe
 const DATABASE_UNAVAILABLE = 'the service is temporarily unavailable, try again shortly';
 
 const FASTIFY_CODES: Record<string, { status: number; code: ErrorCode; message: string }> = {
+  FST_ERR_BAD_URL: {
+    status: 400,
+    code: ErrorCode.BadRequest,
+    message: 'the URL is not valid (bad percent-encoding)',
+  },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    status: 414,
+    code: ErrorCode.BadRequest,
+    message: 'a path segment of the URL is too long',
+  },
   FST_ERR_CTP_BODY_TOO_LARGE: {
     status: 413,
     code: ErrorCode.PayloadTooLarge,
@@ -91,6 +101,8 @@ function classifyHttpException(error: HttpException): ClassifiedError {
   const fromFastify = fastifyError(error.cause);
   if (fromFastify) return fromFastify;
   const status = error.getStatus();
+  // Raised by the readiness probe (Terminus) when the database does not answer.
+  if (status === HttpStatus.SERVICE_UNAVAILABLE) return unavailable();
   if (status >= 500) {
     return {
       status,
@@ -133,6 +145,15 @@ function classifyQueryFailure(error: QueryFailedError): ClassifiedError {
       status: 409,
       code: ErrorCode.Conflict,
       errors: { [field]: ['has already been taken'] },
+      unexpected: false,
+    };
+  }
+  // PostgreSQL refuses NUL characters and invalid byte sequences in text: bad input, not a crash.
+  if (code === '22021' || code === '22P05') {
+    return {
+      status: 422,
+      code: ErrorCode.ValidationFailed,
+      errors: { body: ['contains characters that cannot be stored (e.g. NUL)'] },
       unexpected: false,
     };
   }
@@ -181,17 +202,25 @@ const UNAVAILABLE_CODES = new Set([
   'SQLITE_CANTOPEN',
 ]);
 
+// Connection failures that carry no code: pg pool, TypeORM (closed data source), better-sqlite3.
+const UNAVAILABLE_MESSAGE = new RegExp(
+  [
+    'Connection terminated',
+    'timeout exceeded when trying to connect',
+    'connect ECONNREFUSED',
+    'Driver not Connected',
+    'Connection is not established',
+    'database connection is not open',
+  ].join('|'),
+  'i',
+);
+
 function isDatabaseUnavailable(error: unknown): boolean {
   if (!error || typeof error !== 'object') return false;
   const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08')))
     return true;
-  return (
-    typeof message === 'string' &&
-    /Connection terminated|timeout exceeded when trying to connect|Driver not Connected|Connection is not established|connect ECONNREFUSED/i.test(
-      message,
-    )
-  );
+  return typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message);
 }
 
 function unavailable(): ClassifiedError {

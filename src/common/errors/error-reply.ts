@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { REQUEST_ID_HEADER } from '../http/request-id.js';
 import { classifyError } from './error-classifier.js';
 import { buildErrorEnvelope } from './error-envelope.js';
 
@@ -21,6 +22,8 @@ export function sendErrorReply(request: FastifyRequest, reply: FastifyReply, err
     logger.warn({ err: error, requestId }, 'dependency unavailable');
   }
   if (reply.sent) return;
+  // Set here too: errors raised by the router never pass the onRequest hook that sets it.
+  void reply.header(REQUEST_ID_HEADER, requestId);
   if (classified.headers) void reply.headers(classified.headers);
   void reply
     .status(classified.status)

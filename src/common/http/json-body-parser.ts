@@ -14,6 +14,6 @@ export function useLenientJsonParser(app: NestFastifyApplication, bodyLimit: num
       done(null, undefined);
       return;
     }
-    strictParser(request as never, body.toString('utf8'), done);
+    void strictParser(request as never, body.toString('utf8'), done);
   });
 }

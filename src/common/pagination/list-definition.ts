@@ -1,35 +1,68 @@
-/** How a sortable field maps to SQL, and how its values are compared in a keyset cursor. */
+/** The kind of value a keyset column holds; decides how cursor values are read and checked. */
+export type KeyType = 'number' | 'string' | 'date';
+
+/** How a sortable field maps to SQL. */
 export interface SortableField<T> {
-  /** Column expression in the query builder, e.g. `user.createdAt` (must be NOT NULL). */
+  /**
+   * Column in the query builder as `alias.property`, e.g. `user.createdAt`. Must be NOT NULL
+   * (keyset comparisons skip NULLs). A `date` column must be `timestamptz` on PostgreSQL.
+   */
   column: string;
-  type: 'number' | 'string' | 'date';
-  /** Reads the field's value from a loaded row, for building the next cursor. */
-  value: (row: T) => number | string | Date;
+  type: KeyType;
+  /**
+   * Not used any more: cursor values are read from the query result itself, at the database's
+   * own precision (PostgreSQL keeps microseconds, which a JavaScript Date would drop). May be
+   * omitted.
+   */
+  value?: (row: T) => number | string | Date;
 }
 
 /** Declares what a list endpoint may be sorted by; anything else is rejected with 422. */
 export interface ListDefinition<T> {
-  /** Name used in cursors; a cursor from another list is rejected. */
+  /** Name bound into cursors; a cursor issued for another list is rejected. */
   name: string;
+  /** The whitelist: public field name (as used in `?sort=`) → column. */
   sortable: Record<string, SortableField<T>>;
   /** Sort applied when the client sends none, e.g. `-createdAt`. */
   defaultSort: string;
-  /** Unique, NOT NULL column appended to every sort so order is total and stable. */
-  tieBreaker: { column: string; value: (row: T) => number | string };
+  /**
+   * Unique, NOT NULL column appended to every sort (in the direction of the last sort term)
+   * so the order is total and stable, e.g. `{ column: 'user.id' }`.
+   */
+  tieBreaker: {
+    column: string;
+    /** Defaults to `number`. */
+    type?: 'number' | 'string';
+    /** Not used any more (see {@link SortableField.value}); may be omitted. */
+    value?: (row: T) => number | string;
+  };
 }
 
 export type SortDirection = 'ASC' | 'DESC';
+
+/** One parsed term of `?sort=`. */
 export interface SortTerm {
   field: string;
   direction: SortDirection;
 }
 
+/** Per-call options of {@link Paginator.paginate}. */
+export interface PaginateOptions {
+  /**
+   * Whether to count all matching rows into `total` (default true). Pass false where the
+   * response promises no total; `total` is then -1.
+   */
+  withTotal?: boolean;
+}
+
 /** One page of rows plus the metadata the response exposes. */
 export interface Page<T> {
   items: T[];
-  /** Total matching rows (offset mode, or when the endpoint asks for it). */
+  /** Total rows matching the filters, whatever the page; -1 when `withTotal: false`. */
   total: number;
+  /** The page size applied (the default when the client sent none). */
   limit: number;
+  /** Rows skipped (offset mode); 0 in cursor mode. */
   offset: number;
   /** Cursor for the next page, null on the last page. */
   nextCursor: string | null;

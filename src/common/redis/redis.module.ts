@@ -1,4 +1,4 @@
-import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { AppConfig } from '../../config/app.config.js';
 
@@ -13,14 +13,17 @@ export type RedisClient = Redis | null;
     {
       provide: REDIS_CLIENT,
       inject: [AppConfig],
-      useFactory: (config: AppConfig): RedisClient =>
-        config.redisUrl
-          ? new Redis(config.redisUrl, {
-              maxRetriesPerRequest: 2,
-              enableOfflineQueue: true,
-              lazyConnect: false,
-            })
-          : null,
+      useFactory: (config: AppConfig): RedisClient => {
+        if (!config.redisUrl) return null;
+        const redis = new Redis(config.redisUrl, {
+          maxRetriesPerRequest: 2,
+          enableOfflineQueue: true,
+        });
+        // ioredis reconnects by itself; without a listener it prints every failure to stderr.
+        const logger = new Logger('Redis');
+        redis.on('error', (error: Error) => logger.warn(`redis unavailable: ${error.message}`));
+        return redis;
+      },
     },
   ],
   exports: [REDIS_CLIENT],

@@ -15,6 +15,7 @@ type Operation = {
   requestBody?: unknown;
   'x-auth'?: string;
   'x-roles'?: string[];
+  'x-owned'?: boolean;
 };
 
 /**

@@ -20,7 +20,11 @@ export function createValidationPipe(): ValidationPipe {
 export function flattenValidationErrors(errors: ClassValidatorError[]): FieldErrors {
   const fields: FieldErrors = {};
   const visit = (error: ClassValidatorError) => {
-    for (const message of Object.values(error.constraints ?? {})) {
+    const constraints = { ...error.constraints };
+    // class-validator's generic "nested property … must be either object or array" only
+    // repeats what the property's own checks (blank, not an object) already say.
+    if (Object.keys(constraints).length > 1) delete constraints.nestedValidation;
+    for (const message of Object.values(constraints)) {
       (fields[error.property] ??= []).push(stripPropertyName(message, error.property));
     }
     error.children?.forEach(visit);

@@ -1,7 +1,17 @@
 import { applyDecorators, type Type as ClassType } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsObject, ValidateNested } from 'class-validator';
+import { IsDefined, isObject, ValidateBy, ValidateNested } from 'class-validator';
+
+/** Rejects arrays and primitives; a missing value is left to `IsDefined` (one message, not two). */
+const IsObjectWhenPresent = () =>
+  ValidateBy({
+    name: 'isObjectWhenPresent',
+    validator: {
+      validate: (value: unknown) => value === undefined || value === null || isObject(value),
+      defaultMessage: () => 'must be an object',
+    },
+  });
 
 /**
  * The RealWorld body wrapper property (`{ user: {…} }`, `{ article: {…} }`): required, a plain
@@ -10,9 +20,9 @@ import { IsDefined, IsObject, ValidateNested } from 'class-validator';
  */
 export const WrappedBody = (type: () => ClassType<unknown>) =>
   applyDecorators(
-    ApiProperty({ type }),
+    ApiProperty({ type: type() }),
     IsDefined({ message: "can't be blank" }),
-    IsObject({ message: 'must be an object' }),
+    IsObjectWhenPresent(),
     ValidateNested(),
     Type(type),
   );

@@ -49,7 +49,10 @@ export class CreateRealworldSchema1764100000000 implements MigrationInterface {
         foreignKeys: [cascadeTo('author_id', 'users')],
         indices: [
           new TableIndex({ name: 'idx_articles_created_id', columnNames: ['created_at', 'id'] }),
-          new TableIndex({ name: 'idx_articles_author_created_id', columnNames: ['author_id', 'created_at', 'id'] }),
+          new TableIndex({
+            name: 'idx_articles_author_created_id',
+            columnNames: ['author_id', 'created_at', 'id'],
+          }),
         ],
       }),
     );
@@ -57,7 +60,10 @@ export class CreateRealworldSchema1764100000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'tags',
-        columns: [schema.autoIncrementId(), { name: 'name', type: 'varchar', length: '64', isUnique: true }],
+        columns: [
+          schema.autoIncrementId(),
+          { name: 'name', type: 'varchar', length: '64', isUnique: true },
+        ],
       }),
     );
 
@@ -69,7 +75,9 @@ export class CreateRealworldSchema1764100000000 implements MigrationInterface {
           { name: 'tag_id', type: 'integer', isPrimary: true },
         ],
         foreignKeys: [cascadeTo('article_id', 'articles'), cascadeTo('tag_id', 'tags')],
-        indices: [new TableIndex({ name: 'idx_article_tags_tag', columnNames: ['tag_id', 'article_id'] })],
+        indices: [
+          new TableIndex({ name: 'idx_article_tags_tag', columnNames: ['tag_id', 'article_id'] }),
+        ],
       }),
     );
 
@@ -99,7 +107,10 @@ export class CreateRealworldSchema1764100000000 implements MigrationInterface {
         ],
         foreignKeys: [cascadeTo('article_id', 'articles'), cascadeTo('author_id', 'users')],
         indices: [
-          new TableIndex({ name: 'idx_comments_article_created_id', columnNames: ['article_id', 'created_at', 'id'] }),
+          new TableIndex({
+            name: 'idx_comments_article_created_id',
+            columnNames: ['article_id', 'created_at', 'id'],
+          }),
           new TableIndex({ name: 'idx_comments_author', columnNames: ['author_id'] }),
         ],
       }),

@@ -31,7 +31,7 @@ export class SchemaHelpers {
       isNullable: options.nullable ?? false,
       default: options.defaultNow
         ? this.postgres
-          ? 'CURRENT_TIMESTAMP'
+          ? 'now()'
           : "(strftime('%Y-%m-%d %H:%M:%f', 'now'))"
         : undefined,
     };

@@ -1,5 +1,5 @@
+import '../../config/load-dotenv.js';
 import 'reflect-metadata';
-import { existsSync } from 'node:fs';
 import { ConfigError } from '../../config/config-error.js';
 import { loadConfig } from '../../config/app.config.js';
 
@@ -8,9 +8,6 @@ import { loadConfig } from '../../config/app.config.js';
  * ADMIN_EMAIL / ADMIN_PASSWORD / ADMIN_USERNAME, or promotes an existing account with that
  * email (its password is kept). Safe to run any number of times.
  */
-
-// Same rule as main.ts: a local .env is read, the real environment wins.
-if (existsSync('.env')) process.loadEnvFile('.env');
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);

@@ -21,7 +21,10 @@ export class ArticleViews {
     private readonly profiles: ProfilesService,
   ) {}
 
-  async summaries(articles: Article[], viewerId: number | undefined): Promise<ArticleSummaryView[]> {
+  async summaries(
+    articles: Article[],
+    viewerId: number | undefined,
+  ): Promise<ArticleSummaryView[]> {
     return (await this.build(articles, viewerId)).map(({ body: _body, ...summary }) => summary);
   }
 
@@ -33,7 +36,9 @@ export class ArticleViews {
   private async build(articles: Article[], viewerId: number | undefined): Promise<ArticleView[]> {
     if (articles.length === 0) return [];
     const ids = articles.map((article) => article.id);
-    const authors = [...new Map(articles.map((article) => [article.authorId, article.author as User])).values()];
+    const authors = [
+      ...new Map(articles.map((article) => [article.authorId, article.author as User])).values(),
+    ];
     const [tagLists, counts, favorited, profiles] = await Promise.all([
       this.tags.tagListsOf(ids),
       this.favoriteCounts(ids),
@@ -65,7 +70,10 @@ export class ArticleViews {
     return new Map(rows.map((row) => [Number(row.articleId), Number(row.count)]));
   }
 
-  private async favoritedBy(viewerId: number | undefined, articleIds: number[]): Promise<Set<number>> {
+  private async favoritedBy(
+    viewerId: number | undefined,
+    articleIds: number[],
+  ): Promise<Set<number>> {
     if (viewerId === undefined) return new Set();
     const rows = await this.favorites.find({
       select: { articleId: true },

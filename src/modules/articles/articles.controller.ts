@@ -7,7 +7,11 @@ import { OwnedBy } from '../../common/auth/ownership.guard.js';
 import type { Page } from '../../common/pagination/list-definition.js';
 import { ArticleOwnershipPolicy } from './article-ownership.policy.js';
 import { ArticlesService } from './articles.service.js';
-import { ArticleListResponse, ArticleResponse, type ArticleSummaryView } from './dto/article.response.js';
+import {
+  ArticleListResponse,
+  ArticleResponse,
+  type ArticleSummaryView,
+} from './dto/article.response.js';
 import { CreateArticleDto } from './dto/create-article.dto.js';
 import { FeedQuery, ListArticlesQuery } from './dto/list-articles.query.js';
 import { UpdateArticleDto } from './dto/update-article.dto.js';
@@ -24,26 +28,38 @@ export class ArticlesController {
   @Get()
   @OptionalAuth()
   @ApiOperation({ summary: 'List articles, newest first; filter by tag, author or favorited' })
-  async list(@Query() query: ListArticlesQuery, @CurrentUser() caller?: AuthenticatedUser): Promise<ArticleListResponse> {
+  async list(
+    @Query() query: ListArticlesQuery,
+    @CurrentUser() caller?: AuthenticatedUser,
+  ): Promise<ArticleListResponse> {
     return listResponse(await this.articles.list(query, caller?.id));
   }
 
   @Get('feed')
   @ApiOperation({ summary: 'Articles by authors the caller follows, newest first' })
-  async feed(@Query() query: FeedQuery, @CurrentUser() caller: AuthenticatedUser): Promise<ArticleListResponse> {
+  async feed(
+    @Query() query: FeedQuery,
+    @CurrentUser() caller: AuthenticatedUser,
+  ): Promise<ArticleListResponse> {
     return listResponse(await this.articles.feed(query, caller.id));
   }
 
   @Get(':slug')
   @OptionalAuth()
   @ApiOperation({ summary: 'Get an article' })
-  async get(@Param('slug') slug: string, @CurrentUser() caller?: AuthenticatedUser): Promise<ArticleResponse> {
+  async get(
+    @Param('slug') slug: string,
+    @CurrentUser() caller?: AuthenticatedUser,
+  ): Promise<ArticleResponse> {
     return { article: await this.articles.get(slug, caller?.id) };
   }
 
   @Post()
   @ApiOperation({ summary: 'Create an article' })
-  async create(@Body() body: CreateArticleDto, @CurrentUser() caller: AuthenticatedUser): Promise<ArticleResponse> {
+  async create(
+    @Body() body: CreateArticleDto,
+    @CurrentUser() caller: AuthenticatedUser,
+  ): Promise<ArticleResponse> {
     return { article: await this.articles.create(caller.id, body.article) };
   }
 
@@ -69,13 +85,19 @@ export class ArticlesController {
   @Post(':slug/favorite')
   @HttpCode(200)
   @ApiOperation({ summary: 'Favorite an article (idempotent)' })
-  async favorite(@Param('slug') slug: string, @CurrentUser() caller: AuthenticatedUser): Promise<ArticleResponse> {
+  async favorite(
+    @Param('slug') slug: string,
+    @CurrentUser() caller: AuthenticatedUser,
+  ): Promise<ArticleResponse> {
     return { article: await this.articles.favorite(slug, caller.id) };
   }
 
   @Delete(':slug/favorite')
   @ApiOperation({ summary: 'Unfavorite an article (idempotent)' })
-  async unfavorite(@Param('slug') slug: string, @CurrentUser() caller: AuthenticatedUser): Promise<ArticleResponse> {
+  async unfavorite(
+    @Param('slug') slug: string,
+    @CurrentUser() caller: AuthenticatedUser,
+  ): Promise<ArticleResponse> {
     return { article: await this.articles.unfavorite(slug, caller.id) };
   }
 }

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type EntityManager, QueryFailedError, Repository, type SelectQueryBuilder } from 'typeorm';
+import {
+  type EntityManager,
+  type FindOneOptions,
+  QueryFailedError,
+  Repository,
+  type SelectQueryBuilder,
+} from 'typeorm';
 import { NotFoundError } from '../../common/errors/domain-errors.js';
 import type { ListDefinition, Page } from '../../common/pagination/list-definition.js';
 import { Paginator } from '../../common/pagination/paginator.js';
@@ -37,9 +43,13 @@ export class ArticlesService {
     private readonly tx: TransactionRunner,
   ) {}
 
-  async list(query: ListArticlesQuery, viewerId: number | undefined): Promise<Page<ArticleSummaryView>> {
+  async list(
+    query: ListArticlesQuery,
+    viewerId: number | undefined,
+  ): Promise<Page<ArticleSummaryView>> {
     const builder = this.baseQuery();
-    if (query.author !== undefined) builder.andWhere('author.username = :author', { author: query.author });
+    if (query.author !== undefined)
+      builder.andWhere('author.username = :author', { author: query.author });
     if (query.tag !== undefined) {
       builder.andWhere(
         'article.id IN (SELECT tl.article_id FROM article_tags tl INNER JOIN tags t ON t.id = tl.tag_id WHERE t.name = :tag)',
@@ -101,7 +111,8 @@ export class ArticlesService {
         if (fields.description !== undefined) patch.description = fields.description;
         if (fields.body !== undefined) patch.body = fields.body;
         await manager.update(Article, { id: article.id }, patch);
-        if (fields.tagList !== undefined) await this.tags.setArticleTags(manager, article.id, fields.tagList);
+        if (fields.tagList !== undefined)
+          await this.tags.setArticleTags(manager, article.id, fields.tagList);
       }),
     );
     return this.views.full(await this.loadById(article.id), viewerId);
@@ -140,19 +151,21 @@ export class ArticlesService {
 
   /** Resolves a slug to the article id, or 404. */
   async idOf(slug: string): Promise<number> {
-    const article = await this.articles.findOne({ where: { slug }, select: { id: true } });
+    const article = await this.findBySlug(slug, { select: { id: true } });
     if (!article) throw new NotFoundError('article', slug);
     return article.id;
   }
 
   /** The author's id, or undefined when no such article (for the ownership guard). */
   async authorIdOf(slug: string): Promise<number | undefined> {
-    const article = await this.articles.findOne({ where: { slug }, select: { id: true, authorId: true } });
+    const article = await this.findBySlug(slug, { select: { id: true, authorId: true } });
     return article?.authorId;
   }
 
   private baseQuery(): SelectQueryBuilder<Article> {
-    return this.articles.createQueryBuilder('article').innerJoinAndSelect('article.author', 'author');
+    return this.articles
+      .createQueryBuilder('article')
+      .innerJoinAndSelect('article.author', 'author');
   }
 
   private async page(
@@ -165,9 +178,21 @@ export class ArticlesService {
   }
 
   private async load(slug: string): Promise<Article> {
-    const article = await this.articles.findOne({ where: { slug }, relations: { author: true } });
+    const article = await this.findBySlug(slug, { relations: { author: true } });
     if (!article) throw new NotFoundError('article', slug);
     return article;
+  }
+
+  /**
+   * The article with that slug, if any. A slug never contains a NUL character, and PostgreSQL
+   * fails a query that does (instead of finding nothing), so such a slug is not looked up.
+   */
+  private async findBySlug(
+    slug: string,
+    options: Omit<FindOneOptions<Article>, 'where'>,
+  ): Promise<Article | null> {
+    if (slug.includes('\u0000')) return null;
+    return this.articles.findOne({ ...options, where: { slug } });
   }
 
   private loadById(id: number): Promise<Article> {
@@ -175,7 +200,12 @@ export class ArticlesService {
   }
 
   /** `base` if free (or already this article's), otherwise a suffixed variant. */
-  private async freeSlug(manager: EntityManager, base: string, current: Article | undefined, attempt: number) {
+  private async freeSlug(
+    manager: EntityManager,
+    base: string,
+    current: Article | undefined,
+    attempt: number,
+  ) {
     if (current?.slug === base) return base;
     if (attempt > 0) return suffixedSlug(base);
     const taken = await manager.exists(Article, { where: { slug: base } });
@@ -198,5 +228,7 @@ function isSlugConflict(error: unknown): boolean {
   if (!(error instanceof QueryFailedError)) return false;
   const driverError = error.driverError as { code?: string; detail?: string; message?: string };
   const text = `${driverError.detail ?? ''} ${driverError.message ?? ''}`;
-  return ['23505', 'SQLITE_CONSTRAINT_UNIQUE'].includes(driverError.code ?? '') && /slug/.test(text);
+  return (
+    ['23505', 'SQLITE_CONSTRAINT_UNIQUE'].includes(driverError.code ?? '') && /slug/.test(text)
+  );
 }

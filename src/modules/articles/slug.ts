@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 
-const MAX_BASE_LENGTH = 200;
+/**
+ * Fastify answers 414 to a path parameter longer than 100 characters (`maxParamLength`), so a
+ * slug, including the `-xxxxxxxx` suffix a taken slug gets, must fit in 100 characters.
+ */
+const MAX_SLUG_LENGTH = 100;
+const SUFFIX_LENGTH = 9;
+const MAX_BASE_LENGTH = MAX_SLUG_LENGTH - SUFFIX_LENGTH;
 
 /** URL-safe slug from a title: lower-case ASCII words joined by dashes ("article" if none). */
 export function slugify(title: string): string {

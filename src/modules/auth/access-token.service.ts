@@ -6,6 +6,8 @@ export interface AccessTokenClaims {
   sub: string;
   sid: string;
   typ: 'access';
+  /** Set by the signer from the configured TTL. */
+  exp?: number;
 }
 
 export const JWT_ALGORITHM = 'HS256';

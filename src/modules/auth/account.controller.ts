@@ -1,5 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post, Put, Req } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { ErrorEnvelope } from '../../common/errors/error-envelope.js';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '../../common/auth/auth.decorators.js';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js';
@@ -8,6 +14,7 @@ import { RateLimit } from '../../common/rate-limit/rate-limit.guard.js';
 import { UsersService } from '../users/users.service.js';
 import { AuthService } from './auth.service.js';
 import { clientInfo } from './client-info.js';
+import { SessionsService } from './sessions.service.js';
 import { LoginDto } from './dto/login.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
 import { UpdateUserDto } from './dto/update-user.dto.js';
@@ -20,12 +27,14 @@ export class AccountController {
   constructor(
     private readonly authService: AuthService,
     private readonly usersService: UsersService,
+    private readonly sessions: SessionsService,
   ) {}
 
   @Post('users')
   @Public()
   @RateLimit('auth')
   @ApiOperation({ summary: 'Register a new user; returns access and refresh tokens' })
+  @ApiConflictResponse({ description: 'Email or username already taken', type: ErrorEnvelope })
   async register(@Body() body: RegisterDto, @Req() request: FastifyRequest): Promise<UserResponse> {
     const issued = await this.authService.register(body.user, clientInfo(request));
     return UserResponse.of(issued.user, issued.accessToken, issued.refreshToken);
@@ -36,6 +45,7 @@ export class AccountController {
   @Public()
   @RateLimit('auth')
   @ApiOperation({ summary: 'Log in with email and password; starts a new session' })
+  @ApiUnauthorizedResponse({ description: 'Email or password is invalid', type: ErrorEnvelope })
   async login(@Body() body: LoginDto, @Req() request: FastifyRequest): Promise<UserResponse> {
     const issued = await this.authService.login(
       body.user.email,
@@ -53,10 +63,15 @@ export class AccountController {
 
   @Put('user')
   @ApiOperation({ summary: 'Update the current user (email, username, password, bio, image)' })
+  @ApiConflictResponse({ description: 'Email or username already taken', type: ErrorEnvelope })
   async update(
     @CurrentUser() caller: AuthenticatedUser,
     @Body() body: UpdateUserDto,
   ): Promise<UserResponse> {
-    return UserResponse.of(await this.usersService.update(caller.id, body.user), caller.token);
+    const user = await this.usersService.update(caller.id, body.user);
+    // A new password ends every other session: whoever knew the old one is logged out.
+    if (body.user.password !== undefined)
+      await this.sessions.revokeAllExcept(caller.id, caller.sessionId);
+    return UserResponse.of(user, caller.token);
   }
 }

@@ -44,6 +44,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     const userId = Number(claims.sub);
     if (
       claims.typ !== 'access' ||
+      // Every token this service issues expires; one without `exp` was not issued by us.
+      typeof claims.exp !== 'number' ||
       typeof claims.sid !== 'string' ||
       !Number.isSafeInteger(userId)
     ) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type EntityManager, IsNull, MoreThan, Repository } from 'typeorm';
+import { type EntityManager, IsNull, MoreThan, Not, Repository } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js';
 import { UnauthorizedError } from '../../common/errors/domain-errors.js';
 import { AppConfig } from '../../config/app.config.js';
@@ -17,7 +17,8 @@ export interface ClientInfo {
   ip?: string;
 }
 
-export type RevokeReason = 'logout' | 'revoked_by_user' | 'refresh_token_reuse';
+export type RevokeReason =
+  'logout' | 'revoked_by_user' | 'refresh_token_reuse' | 'password_changed';
 
 /**
  * Owns sessions and refresh-token rotation. Each session is one refresh-token family: every
@@ -108,6 +109,17 @@ export class SessionsService {
         Session,
         { id: sessionId, revokedAt: IsNull() },
         { revokedAt: new Date(), revokedReason: reason },
+      ),
+    );
+  }
+
+  /** Ends all of the user's sessions but one (after a password change). */
+  async revokeAllExcept(userId: number, keepSessionId: string): Promise<void> {
+    await this.tx.run((manager) =>
+      manager.update(
+        Session,
+        { userId, id: Not(keepSessionId), revokedAt: IsNull() },
+        { revokedAt: new Date(), revokedReason: 'password_changed' },
       ),
     );
   }

@@ -15,7 +15,9 @@ import { Comment } from './entities/comment.entity.js';
 const COMMENT_LIST: ListDefinition<Comment> = {
   name: 'comments',
   defaultSort: '-createdAt',
-  sortable: { createdAt: { column: 'comment.createdAt', type: 'date', value: (comment) => comment.createdAt } },
+  sortable: {
+    createdAt: { column: 'comment.createdAt', type: 'date', value: (comment) => comment.createdAt },
+  },
   tieBreaker: { column: 'comment.id', value: (comment) => comment.id },
 };
 
@@ -52,7 +54,10 @@ export class CommentsService {
       const { identifiers } = await manager.insert(Comment, { body, articleId, authorId });
       return Number(identifiers[0].id);
     });
-    const comment = await this.comments.findOneOrFail({ where: { id }, relations: { author: true } });
+    const comment = await this.comments.findOneOrFail({
+      where: { id },
+      relations: { author: true },
+    });
     const [view] = await this.views([comment], authorId);
     return view;
   }
@@ -63,7 +68,8 @@ export class CommentsService {
 
   /** The comment's author, if the comment exists on that article (for the ownership guard). */
   async authorIdOf(slug: string, id: number): Promise<number | undefined> {
-    if (!Number.isSafeInteger(id)) return undefined;
+    // No slug contains a NUL character, and PostgreSQL fails a query with one: not found.
+    if (!Number.isSafeInteger(id) || slug.includes('\u0000')) return undefined;
     const comment = await this.comments
       .createQueryBuilder('comment')
       .innerJoin('comment.article', 'article')

@@ -14,14 +14,20 @@ export class ProfilesController {
   @Get()
   @OptionalAuth()
   @ApiOperation({ summary: 'Get a profile' })
-  async get(@Param('username') username: string, @CurrentUser() caller?: AuthenticatedUser): Promise<ProfileResponse> {
+  async get(
+    @Param('username') username: string,
+    @CurrentUser() caller?: AuthenticatedUser,
+  ): Promise<ProfileResponse> {
     return { profile: await this.profiles.getProfile(username, caller?.id) };
   }
 
   @Post('follow')
   @HttpCode(200)
   @ApiOperation({ summary: 'Follow a user (idempotent)' })
-  async follow(@Param('username') username: string, @CurrentUser() caller: AuthenticatedUser): Promise<ProfileResponse> {
+  async follow(
+    @Param('username') username: string,
+    @CurrentUser() caller: AuthenticatedUser,
+  ): Promise<ProfileResponse> {
     return { profile: await this.profiles.follow(caller.id, username) };
   }
 

@@ -42,7 +42,9 @@ export class ProfilesService {
   /** Idempotent: unfollowing someone you do not follow is not an error. */
   async unfollow(viewerId: number, username: string): Promise<ProfileView> {
     const user = await this.getUser(username);
-    await this.tx.run((manager) => manager.delete(Follow, { followerId: viewerId, followeeId: user.id }));
+    await this.tx.run((manager) =>
+      manager.delete(Follow, { followerId: viewerId, followeeId: user.id }),
+    );
     return ProfileView.of(user, false);
   }
 
@@ -70,7 +72,10 @@ export class ProfilesService {
   }
 
   private async getUser(username: string): Promise<User> {
-    const user = await this.usersService.findByUsername(username);
+    // No username contains a NUL character, and PostgreSQL fails a query with one: not found.
+    const user = username.includes('\u0000')
+      ? null
+      : await this.usersService.findByUsername(username);
     if (!user) throw new NotFoundError('profile', username);
     return user;
   }

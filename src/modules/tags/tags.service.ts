@@ -32,15 +32,21 @@ export class TagsService {
    * the article and deletes tags no article uses any more.
    */
   async setArticleTags(manager: EntityManager, articleId: number, names: string[]): Promise<void> {
-    const previous = await manager.find(ArticleTag, { where: { articleId }, select: { tagId: true } });
+    const previous = await manager.find(ArticleTag, {
+      where: { articleId },
+      select: { tagId: true },
+    });
     await manager.delete(ArticleTag, { articleId });
     if (names.length > 0) {
+      // "DO UPDATE" rather than "DO NOTHING": it row-locks existing tags until commit, so a
+      // concurrent deleteUnused cannot remove one before the link below is written. Sorted, so
+      // two writers sharing tags lock them in the same order and cannot deadlock.
       await manager
         .createQueryBuilder()
         .insert()
         .into(Tag)
-        .values(names.map((name) => ({ name })))
-        .orIgnore()
+        .values([...names].sort().map((name) => ({ name })))
+        .orUpdate(['name'], ['name'])
         .execute();
       const tags = await manager.find(Tag, { where: { name: In(names) }, select: { id: true } });
       await manager.insert(
@@ -67,6 +73,8 @@ export class TagsService {
       .orderBy('tag.name', 'ASC')
       .getRawMany<{ articleId: number | string; name: string }>();
     for (const row of rows) lists.get(Number(row.articleId))?.push(row.name);
+    // Code-point order whatever the database collation, so both dialects agree.
+    for (const list of lists.values()) list.sort();
     return lists;
   }
 
@@ -79,6 +87,20 @@ export class TagsService {
   /** Deletes those of `tagIds` that no article links to any more. */
   async deleteUnused(manager: EntityManager, tagIds: number[]): Promise<void> {
     if (tagIds.length === 0) return;
+    if (manager.dataSource.options.type === 'postgres') {
+      // Lock the tags first (in the upsert's order), then look for links in a new statement.
+      // A writer that upserted one of them meanwhile has committed its link by the time the
+      // lock is granted, and the new statement sees it; a single DELETE would judge "unused"
+      // by its start-of-statement snapshot and cascade away the new link. (SQLite needs no
+      // lock: TransactionRunner runs its transactions one at a time.)
+      await manager
+        .createQueryBuilder(Tag, 'tag')
+        .select('tag.id')
+        .where('tag.id IN (:...tagIds)', { tagIds })
+        .orderBy('tag.name')
+        .setLock('pessimistic_write')
+        .getMany();
+    }
     await manager
       .createQueryBuilder()
       .delete()

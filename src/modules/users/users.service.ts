@@ -107,13 +107,14 @@ export class UsersService {
       if (!user) throw new NotFoundError('user', id);
       const email = changes.email?.toLowerCase();
       await this.assertAvailable(manager, { email, username: changes.username }, id);
-      const patch: Partial<User> = {};
+      const patch: Partial<User> = { updatedAt: new Date() };
       if (email !== undefined) patch.email = email;
       if (changes.username !== undefined) patch.username = changes.username;
       if (changes.bio !== undefined) patch.bio = changes.bio === '' ? null : changes.bio;
       if (changes.image !== undefined) patch.image = changes.image === '' ? null : changes.image;
       if (passwordHash !== undefined) patch.passwordHash = passwordHash;
-      if (Object.keys(patch).length > 0) await manager.update(User, { id }, patch);
+      // updatedAt alone is no change worth writing.
+      if (Object.keys(patch).length > 1) await manager.update(User, { id }, patch);
       return manager.findOneByOrFail(User, { id });
     });
   }

@@ -1,19 +1,40 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  NotContains,
+} from 'class-validator';
 
-const trim = Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
+/**
+ * Rejects NUL characters. PostgreSQL cannot store them and fails the whole statement on one, so
+ * text bound for the database is checked here: the client gets a 422, not a 500.
+ */
+export const NoNulCharacters = (options: { each?: boolean } = {}) =>
+  NotContains('\u0000', { ...options, message: 'must not contain NUL characters' });
+
+const trim = Transform(({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim() : value,
+);
 
 /** A required-or-optional trimmed text field that may not be blank. */
 export const TextField = (options: { required: boolean; max: number; example: string }) =>
   applyDecorators(
-    options.required ? ApiProperty({ example: options.example }) : ApiPropertyOptional({ example: options.example }),
+    options.required
+      ? ApiProperty({ example: options.example })
+      : ApiPropertyOptional({ example: options.example }),
     ...(options.required ? [] : [IsOptional()]),
     trim,
     IsString(),
     MinLength(1, { message: "can't be blank" }),
     MaxLength(options.max),
+    NoNulCharacters(),
   );
 
 export const MAX_TAGS = 20;
@@ -34,4 +55,5 @@ export const TagListField = () =>
     MinLength(1, { each: true, message: "can't contain blank tags" }),
     MaxLength(64, { each: true }),
     Matches(/^[^,]+$/, { each: true, message: 'tags cannot contain commas' }),
+    NoNulCharacters({ each: true }),
   );

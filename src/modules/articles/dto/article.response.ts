@@ -6,11 +6,16 @@ export class ArticleSummaryView {
   @ApiProperty({ example: 'how-to-train-your-dragon' }) slug: string;
   @ApiProperty({ example: 'How to train your dragon' }) title: string;
   @ApiProperty({ example: 'Ever wonder how?' }) description: string;
-  @ApiProperty({ type: [String], example: ['dragons', 'training'], description: 'Sorted alphabetically' })
+  @ApiProperty({
+    type: [String],
+    example: ['dragons', 'training'],
+    description: 'Sorted alphabetically',
+  })
   tagList: string[];
   @ApiProperty({ example: '2016-02-18T03:22:56.637Z' }) createdAt: string;
   @ApiProperty({ example: '2016-02-18T03:48:35.824Z' }) updatedAt: string;
-  @ApiProperty({ description: 'Whether the caller favorited it (false when anonymous)' }) favorited: boolean;
+  @ApiProperty({ description: 'Whether the caller favorited it (false when anonymous)' })
+  favorited: boolean;
   @ApiProperty({ type: 'integer', example: 0 }) favoritesCount: number;
   @ApiProperty({ type: ProfileView }) author: ProfileView;
 }
@@ -26,11 +31,13 @@ export class ArticleResponse {
 
 export class ArticleListResponse {
   @ApiProperty({ type: [ArticleSummaryView] }) articles: ArticleSummaryView[];
-  @ApiProperty({ type: 'integer', description: 'Total articles matching the filters' }) articlesCount: number;
+  @ApiProperty({ type: 'integer', description: 'Total articles matching the filters' })
+  articlesCount: number;
   @ApiPropertyOptional({
     type: String,
     nullable: true,
-    description: 'Extension: pass as `cursor` to get the next page by keyset; null on the last page',
+    description:
+      'Extension: pass as `cursor` to get the next page by keyset; null on the last page',
   })
   nextCursor: string | null;
 }

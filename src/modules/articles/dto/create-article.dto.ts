@@ -1,6 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDefined, ValidateNested } from 'class-validator';
+import { WrappedBody } from '../../../common/validation/wrapped-body.decorator.js';
 import { TagListField, TextField } from './article-fields.js';
 
 export class NewArticleFields {
@@ -12,9 +10,6 @@ export class NewArticleFields {
 
 /** `POST /api/articles` body. */
 export class CreateArticleDto {
-  @ApiProperty({ type: NewArticleFields })
-  @IsDefined({ message: "can't be blank" })
-  @ValidateNested()
-  @Type(() => NewArticleFields)
+  @WrappedBody(() => NewArticleFields)
   article: NewArticleFields;
 }

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { ListQueryDto } from '../../../common/pagination/list-query.dto.js';
+import { NoNulCharacters } from './article-fields.js';
 
 /** `GET /api/articles` filters (combinable) plus paging; sorts: `createdAt` (default `-createdAt`). */
 export class ListArticlesQuery extends ListQueryDto {
@@ -8,18 +9,21 @@ export class ListArticlesQuery extends ListQueryDto {
   @IsOptional()
   @IsString()
   @MaxLength(64)
+  @NoNulCharacters()
   tag?: string;
 
   @ApiPropertyOptional({ description: 'Only articles written by this username', example: 'jake' })
   @IsOptional()
   @IsString()
   @MaxLength(64)
+  @NoNulCharacters()
   author?: string;
 
   @ApiPropertyOptional({ description: 'Only articles favorited by this username', example: 'jake' })
   @IsOptional()
   @IsString()
   @MaxLength(64)
+  @NoNulCharacters()
   favorited?: string;
 }
 

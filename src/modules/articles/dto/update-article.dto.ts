@@ -1,6 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDefined, ValidateNested } from 'class-validator';
+import { WrappedBody } from '../../../common/validation/wrapped-body.decorator.js';
 import { TagListField, TextField } from './article-fields.js';
 
 export class UpdateArticleFields {
@@ -13,9 +11,6 @@ export class UpdateArticleFields {
 
 /** `PUT /api/articles/:slug` body; a new title regenerates the slug. */
 export class UpdateArticleDto {
-  @ApiProperty({ type: UpdateArticleFields })
-  @IsDefined({ message: "can't be blank" })
-  @ValidateNested()
-  @Type(() => UpdateArticleFields)
+  @WrappedBody(() => UpdateArticleFields)
   article: UpdateArticleFields;
 }

@@ -15,6 +15,10 @@ export class CommentResponse {
 
 export class CommentListResponse {
   @ApiProperty({ type: [CommentView] }) comments: CommentView[];
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'Extension: cursor of the next page' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'Extension: cursor of the next page',
+  })
   nextCursor: string | null;
 }

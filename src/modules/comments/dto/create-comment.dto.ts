@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsDefined, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { WrappedBody } from '../../../common/validation/wrapped-body.decorator.js';
+import { Transform } from 'class-transformer';
+import { IsString, MaxLength, MinLength, NotContains } from 'class-validator';
 
 export class NewCommentFields {
   @ApiProperty({ example: 'It takes a Jacobian' })
@@ -8,14 +9,13 @@ export class NewCommentFields {
   @IsString()
   @MinLength(1, { message: "can't be blank" })
   @MaxLength(20_000)
+  // PostgreSQL cannot store NUL characters; reject them here rather than fail with a 500.
+  @NotContains('\u0000', { message: 'must not contain NUL characters' })
   body: string;
 }
 
 /** `POST /api/articles/:slug/comments` body. */
 export class CreateCommentDto {
-  @ApiProperty({ type: NewCommentFields })
-  @IsDefined({ message: "can't be blank" })
-  @ValidateNested()
-  @Type(() => NewCommentFields)
+  @WrappedBody(() => NewCommentFields)
   comment: NewCommentFields;
 }

@@ -14,6 +14,7 @@ import { Article } from '../../articles/entities/article.entity.js';
 import { User } from '../../users/entities/user.entity.js';
 
 @Entity('comments')
+@Index('idx_comments_author', ['authorId'])
 @Index('idx_comments_article_created_id', ['articleId', 'createdAt', 'id'])
 export class Comment {
   @PrimaryGeneratedColumn()

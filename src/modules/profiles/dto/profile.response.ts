@@ -4,11 +4,18 @@ import { ApiProperty } from '@nestjs/swagger';
 export class ProfileView {
   @ApiProperty({ example: 'jake' }) username: string;
   @ApiProperty({ type: String, nullable: true, example: 'I work at statefarm' }) bio: string | null;
-  @ApiProperty({ type: String, nullable: true, example: 'https://api.realworld.io/images/smiley-cyrus.jpg' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'https://api.realworld.io/images/smiley-cyrus.jpg',
+  })
   image: string | null;
   @ApiProperty({ example: false }) following: boolean;
 
-  static of(user: { username: string; bio: string | null; image: string | null }, following: boolean): ProfileView {
+  static of(
+    user: { username: string; bio: string | null; image: string | null },
+    following: boolean,
+  ): ProfileView {
     return { username: user.username, bio: user.bio, image: user.image, following };
   }
 }

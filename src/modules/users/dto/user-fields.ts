@@ -17,12 +17,18 @@ const trim = Transform(({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim() : value,
 );
 
+/**
+ * Optional in an update, but `null` is validated (and rejected) rather than skipped like
+ * `IsOptional` would: email, username and password cannot be cleared.
+ */
+const OptionalNotNull = () => ValidateIf((_object, value) => value !== undefined);
+
 export const EmailField = (required = true) =>
   applyDecorators(
     required
       ? ApiProperty({ example: 'jake@jake.jake' })
       : ApiPropertyOptional({ example: 'jake@jake.jake' }),
-    ...(required ? [] : [IsOptional()]),
+    ...(required ? [] : [OptionalNotNull()]),
     trim,
     IsEmail({}, { message: 'must be an email' }),
     MaxLength(255),
@@ -31,7 +37,7 @@ export const EmailField = (required = true) =>
 export const UsernameField = (required = true) =>
   applyDecorators(
     required ? ApiProperty({ example: 'jake' }) : ApiPropertyOptional({ example: 'jake' }),
-    ...(required ? [] : [IsOptional()]),
+    ...(required ? [] : [OptionalNotNull()]),
     trim,
     IsString(),
     MinLength(1, { message: "can't be blank" }),
@@ -44,7 +50,7 @@ export const PasswordField = (required = true) =>
     required
       ? ApiProperty({ example: 'jakejake', minLength: 8 })
       : ApiPropertyOptional({ minLength: 8 }),
-    ...(required ? [] : [IsOptional()]),
+    ...(required ? [] : [OptionalNotNull()]),
     IsString(),
     MinLength(8, { message: 'must be at least 8 characters' }),
     MaxLength(256),

@@ -1,4 +1,5 @@
 import {
+  Index,
   Column,
   CreateDateColumn,
   Entity,
@@ -9,6 +10,7 @@ import { timestampColumn } from '../../../database/column-types.js';
 import type { Role } from '../../../common/auth/role.js';
 
 @Entity('users')
+@Index('idx_users_created_id', ['createdAt', 'id'])
 export class User {
   @PrimaryGeneratedColumn()
   id: number;

@@ -1,0 +1,112 @@
+import { describe, expect, it } from '@jest/globals';
+import { loadConfig } from './app.config.js';
+import { ConfigError } from './config-error.js';
+
+const STRONG_SECRET = 'a-strong-secret-0123456789-abcdefghijklmnop';
+
+/** The variable a ConfigError names, or undefined when loading succeeds. */
+function failingVariable(env: Record<string, string>): string | undefined {
+  try {
+    loadConfig(env);
+    return undefined;
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).variable;
+  }
+}
+
+describe('loadConfig', () => {
+  describe('defaults', () => {
+    const config = loadConfig({});
+
+    it('runs in development on 127.0.0.1:3000 with SQLite', () => {
+      expect(config.env).toBe('development');
+      expect(config.http).toMatchObject({ host: '127.0.0.1', port: 3000, trustProxy: false });
+      expect(config.database).toEqual({
+        type: 'sqlite',
+        path: 'data/conduit.sqlite',
+        logging: false,
+      });
+    });
+
+    it('generates an ephemeral JWT secret and says so', () => {
+      expect(config.auth.jwtSecretIsEphemeral).toBe(true);
+      expect(config.auth.jwtSecret.length).toBeGreaterThanOrEqual(32);
+      expect(loadConfig({}).auth.jwtSecret).not.toBe(config.auth.jwtSecret);
+    });
+
+    it('uses the documented limits', () => {
+      expect(config.http.bodyLimitBytes).toBe(1_048_576);
+      expect(config.pagination).toEqual({ defaultLimit: 20, maxLimit: 100 });
+      expect(config.rateLimit).toEqual({ windowSeconds: 60, max: 600, authMax: 30 });
+      expect(config.auth.accessTokenTtlSeconds).toBe(900);
+      expect(config.admin).toBeUndefined();
+      expect(config.redisUrl).toBeUndefined();
+    });
+
+    it('is silent under test and pretty in development', () => {
+      expect(loadConfig({ NODE_ENV: 'test' }).log).toEqual({ level: 'silent', pretty: false });
+      expect(config.log).toEqual({ level: 'info', pretty: true });
+    });
+  });
+
+  it('selects PostgreSQL when DATABASE_URL is set', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/app' }).database).toEqual({
+      type: 'postgres',
+      url: 'postgres://u@db:5432/app',
+      logging: false,
+      poolSize: 10,
+    });
+  });
+
+  it('splits and trims CORS_ORIGINS', () => {
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.io, https://b.io,' }).http.corsOrigins).toEqual([
+      'https://a.io',
+      'https://b.io',
+    ]);
+  });
+
+  it('lower-cases ADMIN_EMAIL and defaults ADMIN_USERNAME', () => {
+    expect(
+      loadConfig({ ADMIN_EMAIL: 'Root@Example.com', ADMIN_PASSWORD: 'long-enough' }).admin,
+    ).toEqual({ email: 'root@example.com', password: 'long-enough', username: 'admin' });
+  });
+
+  describe('production secrets', () => {
+    it('accepts a long random JWT_SECRET', () => {
+      const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: STRONG_SECRET });
+      expect(config.auth).toMatchObject({ jwtSecret: STRONG_SECRET, jwtSecretIsEphemeral: false });
+    });
+
+    it.each([
+      ['a missing JWT_SECRET', {}],
+      ['a short JWT_SECRET', { JWT_SECRET: 'short-secret' }],
+      ['a published example secret', { JWT_SECRET: 'replace-with-at-least-32-random-characters' }],
+      ['a published example secret in another case', { JWT_SECRET: 'CHANGE-ME' }],
+    ])('refuses %s', (_label, env) => {
+      expect(failingVariable({ NODE_ENV: 'production', ...env })).toBe('JWT_SECRET');
+    });
+
+    it('tolerates a weak JWT_SECRET outside production', () => {
+      expect(failingVariable({ NODE_ENV: 'development', JWT_SECRET: 'secret' })).toBeUndefined();
+    });
+  });
+
+  it.each([
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ BODY_LIMIT_BYTES: '10' }, 'BODY_LIMIT_BYTES'],
+    [{ DATABASE_URL: 'mysql://db/app' }, 'DATABASE_URL'],
+    [{ REDIS_URL: 'http://cache' }, 'REDIS_URL'],
+    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
+    [{ TRUST_PROXY: 'sometimes' }, 'TRUST_PROXY'],
+    [{ ADMIN_EMAIL: 'root@example.com' }, 'ADMIN_PASSWORD'],
+    [{ ADMIN_PASSWORD: 'long-enough' }, 'ADMIN_EMAIL'],
+    [{ ADMIN_EMAIL: 'root@example.com', ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD'],
+    [{ PAGINATION_DEFAULT_LIMIT: '50', PAGINATION_MAX_LIMIT: '40' }, 'PAGINATION_DEFAULT_LIMIT'],
+    [{ JWT_ACCESS_TTL_SECONDS: '5' }, 'JWT_ACCESS_TTL_SECONDS'],
+  ])('rejects %p naming %s', (env, variable) => {
+    expect(failingVariable(env)).toBe(variable);
+  });
+});

@@ -1,0 +1,30 @@
+import { describe, expect, it } from '@jest/globals';
+import { PasswordHasher } from './password-hasher.js';
+
+describe('PasswordHasher', () => {
+  const hasher = new PasswordHasher();
+
+  it('hashes with argon2id and the OWASP parameters', async () => {
+    const [, algorithm, , parameters] = (await hasher.hash('jakejake')).split('$');
+    expect(algorithm).toBe('argon2id');
+    expect(parameters.split(',').sort()).toEqual(['m=19456', 'p=1', 't=2']);
+  });
+
+  it('salts every hash', async () => {
+    expect(await hasher.hash('jakejake')).not.toBe(await hasher.hash('jakejake'));
+  });
+
+  it('verifies the right password and rejects a wrong one', async () => {
+    const hash = await hasher.hash('jakejake');
+    expect(await hasher.verify(hash, 'jakejake')).toBe(true);
+    expect(await hasher.verify(hash, 'jakejakE')).toBe(false);
+  });
+
+  it('returns false when there is no hash (unknown user)', async () => {
+    expect(await hasher.verify(undefined, 'jakejake')).toBe(false);
+  });
+
+  it('returns false rather than throwing for a malformed hash', async () => {
+    expect(await hasher.verify('not-a-hash', 'jakejake')).toBe(false);
+  });
+});
