@@ -167,6 +167,39 @@ describe('refresh tokens and sessions', () => {
       }
     });
 
+    it('pages the sessions newest first with a cursor, counting them all', async () => {
+      const user = await registerUser(api, 'pager');
+      for (let i = 0; i < 3; i++) await loginTokens(api, user.email, user.password);
+
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const path: string = cursor
+          ? `/api/auth/sessions?limit=2&cursor=${encodeURIComponent(cursor)}`
+          : '/api/auth/sessions?limit=2';
+        const page = await api.get(path, { token: user.token });
+        expect(page.status).toBe(200);
+        expect(page.body.sessionsCount).toBe(4);
+        expect(page.body.sessions.length).toBeLessThanOrEqual(2);
+        seen.push(...page.body.sessions.map((session: { id: string }) => session.id));
+        cursor = page.body.nextCursor;
+      } while (cursor);
+
+      expect(seen).toHaveLength(4);
+      expect(new Set(seen).size).toBe(4);
+      expect(seen.at(-1)).toBe(decodeClaims(user.token).sid);
+    });
+
+    it('returns 422 for a limit above the maximum or an unknown sort field', async () => {
+      const user = await registerUser(api, 'badpage');
+      const tooMany = await api.get('/api/auth/sessions?limit=101', { token: user.token });
+      expect(tooMany.status).toBe(422);
+      expect(Object.keys(tooMany.body.errors)).toEqual(['limit']);
+      const badSort = await api.get('/api/auth/sessions?sort=ip', { token: user.token });
+      expect(badSort.status).toBe(422);
+      expect(Object.keys(badSort.body.errors)).toEqual(['sort']);
+    });
+
     it('records the client user agent of each session', async () => {
       const user = await registerUser(api, 'agent');
       const response = await api.post('/api/users/login', {

@@ -11,7 +11,7 @@ import {
 import type { ListDefinition } from './list-definition.js';
 import { parseSort } from './sort-parser.js';
 
-const list: ListDefinition<unknown> = {
+const list: ListDefinition<{ id: number; createdAt: Date; username: string }> = {
   name: 'users',
   defaultSort: '-createdAt',
   sortable: {

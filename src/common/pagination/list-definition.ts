@@ -2,19 +2,16 @@
 export type KeyType = 'number' | 'string' | 'date';
 
 /** How a sortable field maps to SQL. */
+/** `alias.property`, where the property belongs to the listed entity (checked at compile time). */
+export type ColumnPath<T> = `${string}.${Extract<keyof T, string>}`;
+
 export interface SortableField<T> {
   /**
    * Column in the query builder as `alias.property`, e.g. `user.createdAt`. Must be NOT NULL
    * (keyset comparisons skip NULLs). A `date` column must be `timestamptz` on PostgreSQL.
    */
-  column: string;
+  column: ColumnPath<T>;
   type: KeyType;
-  /**
-   * Not used any more: cursor values are read from the query result itself, at the database's
-   * own precision (PostgreSQL keeps microseconds, which a JavaScript Date would drop). May be
-   * omitted.
-   */
-  value?: (row: T) => number | string | Date;
 }
 
 /** Declares what a list endpoint may be sorted by; anything else is rejected with 422. */
@@ -30,11 +27,9 @@ export interface ListDefinition<T> {
    * so the order is total and stable, e.g. `{ column: 'user.id' }`.
    */
   tieBreaker: {
-    column: string;
+    column: ColumnPath<T>;
     /** Defaults to `number`. */
     type?: 'number' | 'string';
-    /** Not used any more (see {@link SortableField.value}); may be omitted. */
-    value?: (row: T) => number | string;
   };
 }
 

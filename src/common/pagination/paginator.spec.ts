@@ -12,6 +12,8 @@ const codec = new CursorCodec(SECRET);
 
 interface Item {
   id: number;
+  createdAt: Date;
+  username: string;
 }
 
 const list: ListDefinition<Item> = {

@@ -3,7 +3,7 @@ import { ValidationError } from '../errors/domain-errors.js';
 import type { ListDefinition } from './list-definition.js';
 import { formatSort, parseSort } from './sort-parser.js';
 
-const list: ListDefinition<unknown> = {
+const list: ListDefinition<{ id: number; createdAt: Date; username: string }> = {
   name: 'users',
   defaultSort: '-createdAt',
   sortable: {

@@ -25,9 +25,9 @@ const ARTICLE_LIST: ListDefinition<Article> = {
   name: 'articles',
   defaultSort: '-createdAt',
   sortable: {
-    createdAt: { column: 'article.createdAt', type: 'date', value: (article) => article.createdAt },
+    createdAt: { column: 'article.createdAt', type: 'date' },
   },
-  tieBreaker: { column: 'article.id', value: (article) => article.id },
+  tieBreaker: { column: 'article.id' },
 };
 
 const SLUG_ATTEMPTS = 3;

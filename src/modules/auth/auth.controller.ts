@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../../common/auth/auth.decorators.js';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js';
@@ -6,6 +6,7 @@ import { CurrentUser } from '../../common/auth/current-user.decorator.js';
 import { OwnedBy } from '../../common/auth/ownership.guard.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.guard.js';
 import { AuthService } from './auth.service.js';
+import { ListSessionsQuery } from './dto/list-sessions.query.js';
 import { RefreshTokenDto } from './dto/refresh-token.dto.js';
 import { SessionListResponse, SessionView } from './dto/session.response.js';
 import { UserResponse } from './dto/user.response.js';
@@ -42,9 +43,16 @@ export class AuthController {
 
   @Get('sessions')
   @ApiOperation({ summary: "List the caller's active sessions" })
-  async list(@CurrentUser() caller: AuthenticatedUser): Promise<SessionListResponse> {
-    const sessions = await this.sessions.listActive(caller.id);
-    return { sessions: sessions.map((session) => SessionView.from(session, caller.sessionId)) };
+  async list(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Query() query: ListSessionsQuery,
+  ): Promise<SessionListResponse> {
+    const page = await this.sessions.listActive(caller.id, query);
+    return {
+      sessions: page.items.map((session) => SessionView.from(session, caller.sessionId)),
+      sessionsCount: page.total,
+      nextCursor: page.nextCursor,
+    };
   }
 
   @Delete('sessions/:id')

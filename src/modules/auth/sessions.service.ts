@@ -1,15 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type EntityManager, IsNull, MoreThan, Not, Repository } from 'typeorm';
+import { type EntityManager, IsNull, Not, Repository } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js';
 import { UnauthorizedError } from '../../common/errors/domain-errors.js';
 import { AppConfig } from '../../config/app.config.js';
+import type { ListDefinition, Page } from '../../common/pagination/list-definition.js';
+import { Paginator } from '../../common/pagination/paginator.js';
+import { currentTimestampSql } from '../../database/column-types.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import { User } from '../users/entities/user.entity.js';
 import { RefreshToken } from './entities/refresh-token.entity.js';
 import { Session } from './entities/session.entity.js';
+import type { ListSessionsQuery } from './dto/list-sessions.query.js';
 import { generateRefreshToken, hashRefreshToken } from './refresh-token.js';
+
+const SESSION_LIST: ListDefinition<Session> = {
+  name: 'sessions',
+  defaultSort: '-createdAt',
+  sortable: {
+    createdAt: { column: 'session.createdAt', type: 'date' },
+    lastUsedAt: { column: 'session.lastUsedAt', type: 'date' },
+  },
+  tieBreaker: { column: 'session.id', type: 'string' },
+};
 
 /** Where a session was started from; shown in the session list. */
 export interface ClientInfo {
@@ -32,6 +46,7 @@ export class SessionsService {
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
     private readonly tx: TransactionRunner,
     private readonly config: AppConfig,
+    private readonly paginator: Paginator,
   ) {}
 
   /** Starts a session inside the caller's transaction and returns its first refresh token. */
@@ -125,11 +140,13 @@ export class SessionsService {
   }
 
   /** The user's sessions that can still be refreshed, newest first. */
-  listActive(userId: number): Promise<Session[]> {
-    return this.sessions.find({
-      where: { userId, revokedAt: IsNull(), expiresAt: MoreThan(new Date()) },
-      order: { createdAt: 'DESC', id: 'ASC' },
-    });
+  listActive(userId: number, query: ListSessionsQuery): Promise<Page<Session>> {
+    const builder = this.sessions
+      .createQueryBuilder('session')
+      .where('session.userId = :userId', { userId })
+      .andWhere('session.revokedAt IS NULL')
+      .andWhere(`session.expiresAt > ${currentTimestampSql}`);
+    return this.paginator.paginate(builder, query, SESSION_LIST);
   }
 
   async findOwnerId(sessionId: string): Promise<number | undefined> {

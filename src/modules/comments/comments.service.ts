@@ -16,9 +16,9 @@ const COMMENT_LIST: ListDefinition<Comment> = {
   name: 'comments',
   defaultSort: '-createdAt',
   sortable: {
-    createdAt: { column: 'comment.createdAt', type: 'date', value: (comment) => comment.createdAt },
+    createdAt: { column: 'comment.createdAt', type: 'date' },
   },
-  tieBreaker: { column: 'comment.id', value: (comment) => comment.id },
+  tieBreaker: { column: 'comment.id' },
 };
 
 /** Comments on articles. Deleting is restricted to the author by the ownership guard. */

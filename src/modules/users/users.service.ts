@@ -36,12 +36,12 @@ const USER_LIST: ListDefinition<User> = {
   name: 'users',
   defaultSort: '-createdAt',
   sortable: {
-    createdAt: { column: 'user.createdAt', type: 'date', value: (user) => user.createdAt },
-    username: { column: 'user.username', type: 'string', value: (user) => user.username },
-    email: { column: 'user.email', type: 'string', value: (user) => user.email },
-    id: { column: 'user.id', type: 'number', value: (user) => user.id },
+    createdAt: { column: 'user.createdAt', type: 'date' },
+    username: { column: 'user.username', type: 'string' },
+    email: { column: 'user.email', type: 'string' },
+    id: { column: 'user.id', type: 'number' },
   },
-  tieBreaker: { column: 'user.id', value: (user) => user.id },
+  tieBreaker: { column: 'user.id' },
 };
 
 /** Owns user accounts: creation, credentials, profile changes and the admin listing. */

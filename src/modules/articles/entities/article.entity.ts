@@ -1,21 +1,19 @@
 import {
   Column,
-  CreateDateColumn,
   Entity,
   Index,
   JoinColumn,
   ManyToOne,
   PrimaryGeneratedColumn,
   type Relation,
-  UpdateDateColumn,
 } from 'typeorm';
-import { timestampColumn } from '../../../database/column-types.js';
+import { Timestamped } from '../../../database/timestamped.entity.js';
 import { User } from '../../users/entities/user.entity.js';
 
 @Entity('articles')
 @Index('idx_articles_created_id', ['createdAt', 'id'])
 @Index('idx_articles_author_created_id', ['authorId', 'createdAt', 'id'])
-export class Article {
+export class Article extends Timestamped {
   @PrimaryGeneratedColumn()
   id: number;
 
@@ -37,10 +35,4 @@ export class Article {
   @ManyToOne(() => User, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'author_id' })
   author?: Relation<User>;
-
-  @CreateDateColumn(timestampColumn('created_at'))
-  createdAt: Date;
-
-  @UpdateDateColumn(timestampColumn('updated_at'))
-  updatedAt: Date;
 }

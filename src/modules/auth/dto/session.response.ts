@@ -27,4 +27,11 @@ export class SessionView {
 
 export class SessionListResponse {
   @ApiProperty({ type: [SessionView] }) sessions: SessionView[];
+  @ApiProperty({ description: 'Active sessions in total' }) sessionsCount: number;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` for the next page; null on the last page',
+  })
+  nextCursor: string | null;
 }

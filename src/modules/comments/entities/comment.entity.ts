@@ -1,22 +1,20 @@
 import {
   Column,
-  CreateDateColumn,
   Entity,
   Index,
   JoinColumn,
   ManyToOne,
   PrimaryGeneratedColumn,
   type Relation,
-  UpdateDateColumn,
 } from 'typeorm';
-import { timestampColumn } from '../../../database/column-types.js';
+import { Timestamped } from '../../../database/timestamped.entity.js';
 import { Article } from '../../articles/entities/article.entity.js';
 import { User } from '../../users/entities/user.entity.js';
 
 @Entity('comments')
 @Index('idx_comments_author', ['authorId'])
 @Index('idx_comments_article_created_id', ['articleId', 'createdAt', 'id'])
-export class Comment {
+export class Comment extends Timestamped {
   @PrimaryGeneratedColumn()
   id: number;
 
@@ -36,10 +34,4 @@ export class Comment {
   @ManyToOne(() => User, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'author_id' })
   author?: Relation<User>;
-
-  @CreateDateColumn(timestampColumn('created_at'))
-  createdAt: Date;
-
-  @UpdateDateColumn(timestampColumn('updated_at'))
-  updatedAt: Date;
 }

@@ -1,17 +1,10 @@
-import {
-  Index,
-  Column,
-  CreateDateColumn,
-  Entity,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
-import { timestampColumn } from '../../../database/column-types.js';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Timestamped } from '../../../database/timestamped.entity.js';
 import type { Role } from '../../../common/auth/role.js';
 
 @Entity('users')
 @Index('idx_users_created_id', ['createdAt', 'id'])
-export class User {
+export class User extends Timestamped {
   @PrimaryGeneratedColumn()
   id: number;
 
@@ -34,10 +27,4 @@ export class User {
 
   @Column({ type: 'varchar', length: 16, default: 'user' })
   role: Role;
-
-  @CreateDateColumn(timestampColumn('created_at'))
-  createdAt: Date;
-
-  @UpdateDateColumn(timestampColumn('updated_at'))
-  updatedAt: Date;
 }
