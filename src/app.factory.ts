@@ -10,10 +10,6 @@ import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { setupSwagger } from './common/swagger/setup-swagger.js';
 import type { AppConfig } from './config/app.config.js';
 
-/**
- * Builds the configured application without listening. main.ts and the e2e tests both use
- * it, so tests exercise exactly what production runs.
- */
 export interface CreateAppOptions {
   /**
    * Serve the Swagger UI assets (default true). The e2e tests turn it off: under Jest on
@@ -22,6 +18,10 @@ export interface CreateAppOptions {
   swaggerUi?: boolean;
 }
 
+/**
+ * Builds the configured application without listening. main.ts and the e2e tests both use
+ * it, so tests exercise exactly what production runs.
+ */
 export async function createApp(
   config: AppConfig,
   options: CreateAppOptions = {},

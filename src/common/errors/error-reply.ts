@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { REQUEST_ID_HEADER } from '../http/request-id.js';
 import { classifyError } from './error-classifier.js';
 import { buildErrorEnvelope } from './error-envelope.js';
+import { loggableError } from './loggable-error.js';
 
 const logger = new Logger('ErrorReply');
 
@@ -15,11 +16,11 @@ export function sendErrorReply(request: FastifyRequest, reply: FastifyReply, err
   const requestId = String(request.id);
   if (classified.unexpected) {
     logger.error(
-      { err: error, requestId, method: request.method, url: request.url },
+      { err: loggableError(error), requestId, method: request.method, url: request.url },
       'unexpected error',
     );
   } else if (classified.status === 503) {
-    logger.warn({ err: error, requestId }, 'dependency unavailable');
+    logger.warn({ err: loggableError(error), requestId }, 'dependency unavailable');
   }
   if (reply.sent) return;
   // Set here too: errors raised by the router never pass the onRequest hook that sets it.
