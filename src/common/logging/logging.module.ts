@@ -40,7 +40,14 @@ export class LoggingModule {
             transport: config.log.pretty
               ? {
                   target: 'pino-pretty',
-                  options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' },
+                  options: {
+                    singleLine: true,
+                    translateTime: 'SYS:HH:MM:ss.l',
+                    // Development: one short line per request; JSON keeps every field.
+                    ignore: 'pid,hostname,context,req,res,responseTime',
+                    messageFormat:
+                      '{if context}[{context}] {end}{msg}{if req.method} {req.method} {req.url} → {res.statusCode} in {responseTime} ms (request {req.id}){end}',
+                  },
                 }
               : undefined,
           },
