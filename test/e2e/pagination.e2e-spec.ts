@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createArticle, createComment, follow, mapWithConcurrency } from '../support/articles.js';
 import { expectErrorEnvelope } from '../support/envelope.js';
 import { Api, type ApiResponse } from '../support/http.js';
-import { repoRoot } from '../support/spawn-server.js';
+import { buildApp, removeBuild, repoRoot } from '../support/spawn-server.js';
 import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/test-app.js';
 import { loginTokens, registerUser, type RegisteredUser } from '../support/users.js';
 
@@ -407,26 +407,7 @@ describe('OpenAPI document of the built application', () => {
   let document: any;
 
   beforeAll(async () => {
-    const cacheDir = join(repoRoot, 'node_modules', '.cache');
-    mkdirSync(cacheDir, { recursive: true });
-    workDir = mkdtempSync(join(cacheDir, 'conduit-openapi-'));
-    const tsconfig = join(workDir, 'tsconfig.json');
-    writeFileSync(
-      tsconfig,
-      JSON.stringify({
-        extends: join(repoRoot, 'tsconfig.build.json'),
-        compilerOptions: { outDir: join(workDir, 'dist') },
-        include: [join(repoRoot, 'src/**/*.ts')],
-        exclude: [join(repoRoot, 'src/**/*.spec.ts')],
-      }),
-    );
-    // The Nest CLI resolves -p against the working directory, so it gets a relative path.
-    await run([
-      join(repoRoot, 'node_modules/@nestjs/cli/bin/nest.js'),
-      'build',
-      '-p',
-      relative(repoRoot, tsconfig),
-    ]);
+    workDir = join(dirname(await buildApp()), '..', '..');
     const script = join(workDir, 'print-openapi.mjs');
     writeFileSync(
       script,
@@ -442,9 +423,7 @@ await app.close();
     );
     document = JSON.parse(await run([script]));
   }, 180_000);
-  afterAll(() => {
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
-  });
+  afterAll(() => removeBuild());
 
   /** Runs node with `args` in the repository (SQLite, no inherited configuration). */
   function run(args: string[]): Promise<string> {

@@ -8,6 +8,7 @@ import { migrations } from '../../src/database/migrations/index.js';
 import { Api } from '../support/http.js';
 import {
   buildApp,
+  removeBuild,
   freePort,
   runToExit,
   type ServerProcess,
@@ -44,6 +45,7 @@ describe('server start-up (built output)', () => {
 
   afterAll(async () => {
     await stopAllServers();
+    await removeBuild();
     for (const dir of workDirs) rmSync(dir, { recursive: true, force: true });
   });
 

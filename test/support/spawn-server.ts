@@ -1,26 +1,62 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root (this file lives in test/support/). */
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-/** The compiled entry point that `npm start` runs. */
-export const builtMain = fileURLToPath(new URL('../../dist/src/main.js', import.meta.url));
+let build: Promise<string> | undefined;
+let builtMain: string | undefined;
 
 /**
  * Compiles the application with the Nest CLI exactly as `npm run build` does (including the
- * Swagger plugin), so the spawned server is the artefact production runs.
+ * Swagger plugin) and returns the path of the compiled `src/main.js`. Each test file builds
+ * into its own directory under node_modules/.cache, never into dist/: files building at the
+ * same time (or a developer's `npm start`) cannot clobber each other. Memoised per file.
  */
-export function buildApp(): Promise<void> {
-  const nest = fileURLToPath(
-    new URL('../../node_modules/@nestjs/cli/bin/nest.js', import.meta.url),
+export function buildApp(): Promise<string> {
+  build ??= compileIntoPrivateDirectory().then((main) => (builtMain = main));
+  return build;
+}
+
+/** Deletes this file's build directory (for afterAll). */
+export async function removeBuild(): Promise<void> {
+  if (!build) return;
+  const main = await build.catch(() => undefined);
+  build = undefined;
+  builtMain = undefined;
+  if (main) rmSync(join(dirname(main), '..', '..'), { recursive: true, force: true });
+}
+
+async function compileIntoPrivateDirectory(): Promise<string> {
+  const cacheDir = join(repoRoot, 'node_modules', '.cache');
+  mkdirSync(cacheDir, { recursive: true });
+  const workDir = mkdtempSync(join(cacheDir, 'conduit-build-'));
+  const tsconfig = join(workDir, 'tsconfig.json');
+  writeFileSync(
+    tsconfig,
+    JSON.stringify({
+      extends: join(repoRoot, 'tsconfig.build.json'),
+      compilerOptions: { outDir: join(workDir, 'dist') },
+      include: [join(repoRoot, 'src/**/*.ts')],
+      exclude: [join(repoRoot, 'src/**/*.spec.ts')],
+    }),
   );
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [nest, 'build'], { cwd: repoRoot }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`nest build failed:\n${stdout}${stderr}`));
-      else resolve();
-    });
+  const nest = join(repoRoot, 'node_modules/@nestjs/cli/bin/nest.js');
+  // The Nest CLI resolves -p against the working directory, so it gets a relative path.
+  await new Promise<void>((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [nest, 'build', '-p', relative(repoRoot, tsconfig)],
+      { cwd: repoRoot },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`nest build failed:\n${stdout}${stderr}`));
+        else resolve();
+      },
+    );
   });
+  return join(workDir, 'dist', 'src', 'main.js');
 }
 
 /** A port that was free a moment ago (bound to 0 by the OS, then released). */
@@ -50,11 +86,12 @@ export interface ServerProcess {
 const running = new Set<ServerProcess>();
 
 /**
- * Spawns `node dist/src/main.js` with exactly `env` (nothing is inherited from the test
+ * Spawns the compiled `main.js` (from {@link buildApp}, which must have completed) with exactly `env` (nothing is inherited from the test
  * process, whose NODE_ENV is `test`) in `cwd`, so a stray .env or the repo's data/ folder
  * cannot influence what is tested.
  */
 export function spawnServer(env: Record<string, string>, cwd: string): ServerProcess {
+  if (!builtMain) throw new Error('call and await buildApp() (e.g. in beforeAll) first');
   const child = spawn(process.execPath, [builtMain], {
     cwd,
     env: { PATH: process.env.PATH ?? '', ...env },
