@@ -1,9 +1,11 @@
 import { NestFactory } from '@nestjs/core';
+import helmet from '@fastify/helmet';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { sendErrorReply } from './common/errors/error-reply.js';
+import { HttpMetrics } from './common/metrics/http-metrics.js';
 import { useLenientJsonParser } from './common/http/json-body-parser.js';
 import { generateRequestId, REQUEST_ID_HEADER } from './common/http/request-id.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
@@ -28,7 +30,7 @@ export async function createApp(
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,
-    trustProxy: config.http.trustProxy,
+    trustProxy: fastifyTrustProxy(config.http.trustProxy),
     genReqId: generateRequestId,
     requestIdHeader: false,
     logger: false,
@@ -51,9 +53,32 @@ export async function createApp(
   fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
-    void reply.header('x-content-type-options', 'nosniff');
-    void reply.header('x-frame-options', 'DENY');
-    void reply.header('referrer-policy', 'no-referrer');
+  });
+  const metrics = app.get(HttpMetrics);
+  fastify.addHook('onResponse', async (request, reply) => {
+    metrics.observe(
+      request.method,
+      request.routeOptions.url,
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
+  });
+  await app.register(helmet, {
+    // JSON API: nothing may be framed or sniffed. The CSP only matters for Swagger UI's page,
+    // whose init script and styles are inline.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+      },
+    },
+    // A public API is read cross-origin by browsers (CORS decides who); CORP must not block it.
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+    crossOriginEmbedderPolicy: false,
+    referrerPolicy: { policy: 'no-referrer' },
+    frameguard: { action: 'deny' },
   });
 
   app.enableCors({
@@ -69,9 +94,15 @@ export async function createApp(
     ],
   });
   useLenientJsonParser(app, config.http.bodyLimitBytes);
-  app.setGlobalPrefix('api');
+  app.setGlobalPrefix('api', { exclude: ['metrics'] });
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): main.ts handles SIGTERM/SIGINT itself (exit 0 after a clean
+  // close, bounded by SHUTDOWN_TIMEOUT_MS); tests close their apps with app.close().
   setupSwagger(app, { ui: options.swaggerUi ?? true });
   return app;
+}
+
+/** Fastify trusts a hop count at run time, but its types only take a function for it. */
+function fastifyTrustProxy(setting: boolean | number | string) {
+  return typeof setting === 'number' ? (_address: string, hop: number) => hop < setting : setting;
 }

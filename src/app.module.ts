@@ -3,8 +3,10 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { JwtAuthGuard } from './common/auth/jwt-auth.guard.js';
 import { RolesGuard } from './common/auth/roles.guard.js';
+import { CacheModule } from './common/cache/cache.module.js';
 import { GlobalExceptionFilter } from './common/errors/global-exception.filter.js';
 import { LoggingModule } from './common/logging/logging.module.js';
+import { MetricsModule } from './common/metrics/metrics.module.js';
 import { RateLimitGuard } from './common/rate-limit/rate-limit.guard.js';
 import { RedisModule } from './common/redis/redis.module.js';
 import { AppConfig } from './config/app.config.js';
@@ -30,6 +32,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(config),
         RedisModule,
+        CacheModule,
         PaginationModule,
         DatabaseModule,
         TypeOrmModule.forRoot({ ...buildDataSourceOptions(config.database), migrationsRun: true }),
@@ -40,6 +43,7 @@ export class AppModule {
         ArticlesModule,
         CommentsModule,
         HealthModule,
+        MetricsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: GlobalExceptionFilter },

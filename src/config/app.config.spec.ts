@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from './app.config.js';
 import { ConfigError } from './config-error.js';
@@ -38,10 +39,18 @@ describe('loadConfig', () => {
     it('uses the documented limits', () => {
       expect(config.http.bodyLimitBytes).toBe(1_048_576);
       expect(config.pagination).toEqual({ defaultLimit: 20, maxLimit: 100 });
-      expect(config.rateLimit).toEqual({ windowSeconds: 60, max: 600, authMax: 30 });
+      expect(config.rateLimit).toEqual({
+        windowSeconds: 60,
+        max: 600,
+        authMax: 30,
+        loginAccountMax: 10,
+        keyPrefix: 'ratelimit:',
+      });
+      expect(config.cluster.workers).toBe(availableParallelism());
       expect(config.auth.accessTokenTtlSeconds).toBe(900);
       expect(config.admin).toBeUndefined();
       expect(config.redisUrl).toBeUndefined();
+      expect(config.cache).toEqual({ ttlSeconds: 60, maxEntries: 10_000, keyPrefix: 'cache:' });
     });
 
     it('is silent under test and pretty in development', () => {
@@ -56,7 +65,21 @@ describe('loadConfig', () => {
       url: 'postgres://u@db:5432/app',
       logging: false,
       poolSize: 10,
+      connectTimeoutMs: 1000,
+      statementTimeoutMs: 5000,
     });
+  });
+
+  it('defaults SHUTDOWN_TIMEOUT_MS to 10 s and reads the database timeouts', () => {
+    expect(loadConfig({}).shutdownTimeoutMs).toBe(10_000);
+    expect(loadConfig({ SHUTDOWN_TIMEOUT_MS: '2500' }).shutdownTimeoutMs).toBe(2500);
+    expect(
+      loadConfig({
+        DATABASE_URL: 'postgres://u@db:5432/app',
+        DATABASE_CONNECT_TIMEOUT_MS: '300',
+        DATABASE_STATEMENT_TIMEOUT_MS: '60000',
+      }).database,
+    ).toMatchObject({ connectTimeoutMs: 300, statementTimeoutMs: 60_000 });
   });
 
   it('splits and trims CORS_ORIGINS', () => {
@@ -93,12 +116,23 @@ describe('loadConfig', () => {
   });
 
   it.each([
+    ['true', true],
+    ['false', false],
+    ['2', 2],
+    ['10.0.0.0/8, 127.0.0.1', '10.0.0.0/8, 127.0.0.1'],
+  ])('reads TRUST_PROXY=%s as a boolean, a hop count or an address list', (raw, expected) => {
+    expect(loadConfig({ TRUST_PROXY: raw }).http.trustProxy).toEqual(expected);
+  });
+
+  it.each([
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
     [{ PORT: 'abc' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
     [{ BODY_LIMIT_BYTES: '10' }, 'BODY_LIMIT_BYTES'],
     [{ DATABASE_URL: 'mysql://db/app' }, 'DATABASE_URL'],
     [{ REDIS_URL: 'http://cache' }, 'REDIS_URL'],
+    [{ CACHE_TTL_SECONDS: '-1' }, 'CACHE_TTL_SECONDS'],
+    [{ CACHE_MAX_ENTRIES: '0' }, 'CACHE_MAX_ENTRIES'],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
     [{ TRUST_PROXY: 'sometimes' }, 'TRUST_PROXY'],
     [{ ADMIN_EMAIL: 'root@example.com' }, 'ADMIN_PASSWORD'],
@@ -106,6 +140,18 @@ describe('loadConfig', () => {
     [{ ADMIN_EMAIL: 'root@example.com', ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD'],
     [{ PAGINATION_DEFAULT_LIMIT: '50', PAGINATION_MAX_LIMIT: '40' }, 'PAGINATION_DEFAULT_LIMIT'],
     [{ JWT_ACCESS_TTL_SECONDS: '5' }, 'JWT_ACCESS_TTL_SECONDS'],
+    [{ SHUTDOWN_TIMEOUT_MS: 'soon' }, 'SHUTDOWN_TIMEOUT_MS'],
+    [
+      { DATABASE_URL: 'postgres://db/app', DATABASE_CONNECT_TIMEOUT_MS: '0' },
+      'DATABASE_CONNECT_TIMEOUT_MS',
+    ],
+    [
+      { DATABASE_URL: 'postgres://db/app', DATABASE_STATEMENT_TIMEOUT_MS: '-1' },
+      'DATABASE_STATEMENT_TIMEOUT_MS',
+    ],
+    [{ RATE_LIMIT_LOGIN_ACCOUNT_MAX: '0' }, 'RATE_LIMIT_LOGIN_ACCOUNT_MAX'],
+    [{ CLUSTER_WORKERS: '0' }, 'CLUSTER_WORKERS'],
+    [{ CLUSTER_WORKERS: 'many' }, 'CLUSTER_WORKERS'],
   ])('rejects %p naming %s', (env, variable) => {
     expect(failingVariable(env)).toBe(variable);
   });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { ConfigError } from './config-error.js';
 import { EnvReader } from './env-reader.js';
 
@@ -19,7 +20,16 @@ const MIN_SECRET_LENGTH = 32;
 
 export type DatabaseConfig =
   | { type: 'sqlite'; path: string; logging: boolean }
-  | { type: 'postgres'; url: string; logging: boolean; poolSize: number };
+  | {
+      type: 'postgres';
+      url: string;
+      logging: boolean;
+      poolSize: number;
+      /** How long to wait for a new connection before the request fails with 503. */
+      connectTimeoutMs: number;
+      /** Server-side statement_timeout; the client gives up shortly after it (lost network). */
+      statementTimeoutMs: number;
+    };
 
 /**
  * The whole validated configuration. Injected by class token (`constructor(config: AppConfig)`),
@@ -32,7 +42,11 @@ export abstract class AppConfig {
     port: number;
     bodyLimitBytes: number;
     corsOrigins: string[];
-    trustProxy: boolean;
+    /**
+     * Fastify's trustProxy: false, true (every hop — the client can then pick its own IP via
+     * X-Forwarded-For), a hop count, or a comma-separated list of proxy addresses/CIDRs.
+     */
+    trustProxy: boolean | number | string;
   };
   abstract readonly database: DatabaseConfig;
   abstract readonly auth: {
@@ -44,13 +58,32 @@ export abstract class AppConfig {
   };
   abstract readonly admin: { email: string; password: string; username: string } | undefined;
   abstract readonly redisUrl: string | undefined;
+  /** Read cache of public views (tags, single articles): in Redis when REDIS_URL is set. */
+  abstract readonly cache: {
+    /** Lifetime of an entry; 0 turns caching off. */
+    ttlSeconds: number;
+    /** Bound of the in-process store (without Redis). */
+    maxEntries: number;
+    /** Prefix of the cache's Redis keys, so deployments (or test runs) can share one Redis. */
+    keyPrefix: string;
+  };
+  /** Bearer token that unlocks GET /metrics; the endpoint is off (404) without one. */
+  abstract readonly metricsToken: string | undefined;
   abstract readonly log: { level: LogLevel; pretty: boolean };
   abstract readonly rateLimit: {
     windowSeconds: number;
     max: number;
     authMax: number;
+    /** Login attempts per account (normalised email) and window, whatever the client address. */
+    loginAccountMax: number;
+    /** Prefix of the counters' Redis keys, so deployments (or test runs) can share one Redis. */
+    keyPrefix: string;
   };
+  /** `npm run start:cluster`: how many worker processes the primary keeps running. */
+  abstract readonly cluster: { workers: number };
   abstract readonly pagination: { defaultLimit: number; maxLimit: number };
+  /** On SIGTERM/SIGINT: how long in-flight requests may take before the process exits with 1. */
+  abstract readonly shutdownTimeoutMs: number;
 }
 
 /** Reads and validates the environment. Throws {@link ConfigError} naming the first bad variable. */
@@ -67,6 +100,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         url: databaseUrl,
         logging: databaseLogging,
         poolSize: read.integer('DATABASE_POOL_SIZE', 10, { min: 1, max: 200 }),
+        connectTimeoutMs: read.integer('DATABASE_CONNECT_TIMEOUT_MS', 1000, {
+          min: 100,
+          max: 60_000,
+        }),
+        statementTimeoutMs: read.integer('DATABASE_STATEMENT_TIMEOUT_MS', 5000, {
+          min: 100,
+          max: 3_600_000,
+        }),
       }
     : {
         type: 'sqlite',
@@ -106,7 +147,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         .split(',')
         .map((origin) => origin.trim())
         .filter(Boolean),
-      trustProxy: read.boolean('TRUST_PROXY', false),
+      trustProxy: readTrustProxy(read),
     },
     database,
     auth: {
@@ -126,6 +167,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           }
         : undefined,
     redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
+    cache: {
+      ttlSeconds: read.integer('CACHE_TTL_SECONDS', 60, { min: 0, max: 86_400 }),
+      maxEntries: read.integer('CACHE_MAX_ENTRIES', 10_000, { min: 1, max: 10_000_000 }),
+      keyPrefix: read.string('CACHE_KEY_PREFIX', 'cache:'),
+    },
+    metricsToken: readMetricsToken(read),
     log: {
       level: read.oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
       pretty: read.boolean('LOG_PRETTY', nodeEnv === 'development'),
@@ -134,8 +181,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       windowSeconds: read.integer('RATE_LIMIT_WINDOW_SECONDS', 60, { min: 1, max: 86_400 }),
       max: read.integer('RATE_LIMIT_MAX', 600, { min: 1, max: 1_000_000 }),
       authMax: read.integer('RATE_LIMIT_AUTH_MAX', 30, { min: 1, max: 1_000_000 }),
+      loginAccountMax: read.integer('RATE_LIMIT_LOGIN_ACCOUNT_MAX', 10, { min: 1, max: 1_000_000 }),
+      keyPrefix: read.string('RATE_LIMIT_KEY_PREFIX', 'ratelimit:'),
+    },
+    cluster: {
+      workers: read.integer('CLUSTER_WORKERS', availableParallelism(), { min: 1, max: 1024 }),
     },
     pagination: { defaultLimit, maxLimit },
+    shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 }),
   };
 }
 
@@ -156,4 +209,24 @@ function readJwtSecret(read: EnvReader, production: boolean) {
     );
   }
   return { jwtSecret: secret, jwtSecretIsEphemeral: false };
+}
+
+function readMetricsToken(read: EnvReader): string | undefined {
+  const token = read.optional('METRICS_TOKEN');
+  if (token !== undefined && token.length < 16) {
+    throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters');
+  }
+  return token;
+}
+
+function readTrustProxy(read: EnvReader): boolean | number | string {
+  const raw = read.optional('TRUST_PROXY');
+  if (raw === undefined || /^(true|false|yes|no)$/i.test(raw))
+    return read.boolean('TRUST_PROXY', false);
+  if (/^\d+$/.test(raw)) return read.integer('TRUST_PROXY', 0, { min: 0, max: 100 });
+  if (/^[0-9a-fA-F:./]+(\s*,\s*[0-9a-fA-F:./]+)*$/.test(raw)) return raw;
+  throw new ConfigError(
+    'TRUST_PROXY',
+    'must be true, false, a hop count or a list of proxy addresses/CIDRs',
+  );
 }

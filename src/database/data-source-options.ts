@@ -24,7 +24,16 @@ export function buildDataSourceOptions(database: DatabaseConfig): DataSourceOpti
       type: 'postgres',
       url: database.url,
       poolSize: database.poolSize,
-      extra: { connectionTimeoutMillis: 5000 },
+      // An unreachable database must turn into a quick 503, not a request hanging for minutes:
+      // a bounded wait for a connection, a server-side statement limit, and a client-side limit
+      // just above it for when the server cannot even answer (network cut, host gone).
+      connectTimeoutMS: database.connectTimeoutMs,
+      extra: {
+        connectionTimeoutMillis: database.connectTimeoutMs,
+        statement_timeout: database.statementTimeoutMs,
+        query_timeout: database.statementTimeoutMs + 1000,
+        keepAlive: true,
+      },
     };
   }
 

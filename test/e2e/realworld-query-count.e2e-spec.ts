@@ -25,6 +25,7 @@ describe('RealWorld SQL query counts', () => {
   let fan: RegisteredUser;
   let viewer: RegisteredUser;
   let commentedSlug: string;
+  let slugs: string[];
   const measured: string[] = [];
 
   beforeAll(async () => {
@@ -37,7 +38,7 @@ describe('RealWorld SQL query counts', () => {
       ...Array.from({ length: PROLIFIC_ARTICLES }, () => prolific),
       ...Array.from({ length: OTHER_ARTICLES }, () => other),
     ];
-    const slugs = await mapWithConcurrency(authors, 8, async (author, index) => {
+    slugs = await mapWithConcurrency(authors, 8, async (author, index) => {
       const response = await api.post('/api/articles', {
         token: author.token,
         body: {
@@ -153,10 +154,47 @@ describe('RealWorld SQL query counts', () => {
     measured.push(`GET /api/articles/:slug/comments (${label}): ${one.count} vs ${hundred.count}`);
   });
 
-  it('lists tags with one statement however many articles use them', async () => {
-    const { count, body } = await measure('/api/tags');
-    expect(body.tags.length).toBeGreaterThan(5);
-    expect(count).toBe(1);
-    measured.push(`GET /api/tags: ${count}`);
+  it('lists tags with one statement however many articles use them, and none from the cache', async () => {
+    // A tag change invalidates the cached list: the next read goes to the database.
+    const tagger = await registerUser(api, 'tagger');
+    const created = await api.post('/api/articles', {
+      token: tagger.token,
+      body: { article: { title: 'Tagged', description: 'd', body: 'b', tagList: ['fresh-tag'] } },
+    });
+    expect(created.status).toBe(201);
+
+    const miss = await measure('/api/tags');
+    expect(miss.body.tags.length).toBeGreaterThan(5);
+    expect(miss.body.tags).toContain('fresh-tag');
+    expect(miss.count).toBe(1);
+    const hit = await measure('/api/tags');
+    expect(hit.body).toEqual(miss.body);
+    expect(hit.count).toBe(0);
+    measured.push(`GET /api/tags: ${miss.count} uncached, ${hit.count} cached`);
+  });
+
+  it('reads a cached article with no statement anonymously, and only the viewer overlay signed in', async () => {
+    const path = (slug: string) => `/api/articles/${slug}`;
+    const anonymousMiss = await measure(path(slugs[1]));
+    const anonymousHit = await measure(path(slugs[1]));
+    expect(anonymousHit.body).toEqual(anonymousMiss.body);
+    expect(anonymousMiss.count).toBeGreaterThan(0);
+    expect(anonymousHit.count).toBe(0);
+
+    // slugs[2] is one the viewer favorited, by an author the viewer follows.
+    const signedInMiss = await measure(path(slugs[2]), viewer.token);
+    const signedInHit = await measure(path(slugs[2]), viewer.token);
+    expect(signedInHit.body).toEqual(signedInMiss.body);
+    expect(signedInHit.body.article).toMatchObject({
+      favorited: true,
+      author: { following: true },
+    });
+    // What the cache saves is exactly the anonymous view's statements.
+    expect(signedInHit.count).toBe(signedInMiss.count - anonymousMiss.count);
+    expect(signedInMiss.count).toBeLessThanOrEqual(MAX_QUERIES_PER_REQUEST);
+    measured.push(
+      `GET /api/articles/:slug: anonymous ${anonymousMiss.count} uncached, ${anonymousHit.count} cached; ` +
+        `signed-in ${signedInMiss.count} uncached, ${signedInHit.count} cached`,
+    );
   });
 });

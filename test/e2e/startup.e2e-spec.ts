@@ -105,7 +105,14 @@ describe('server start-up (built output)', () => {
 
     afterAll(() => server?.stop());
 
-    it('starts in development and warns that JWT_SECRET is ephemeral', () => {
+    it('starts in development and warns that JWT_SECRET is ephemeral', async () => {
+      // Development logs go through pino-pretty in a worker thread: under load a line can
+      // reach stdout a little after the server already answers, so wait for it (bounded).
+      await eventually(
+        () =>
+          server.stdout().includes('JWT_SECRET is not set') &&
+          server.stdout().includes('listening on'),
+      );
       expect(server.stdout()).toContain('JWT_SECRET is not set');
       expect(server.stdout()).toContain('listening on http://127.0.0.1:');
     });
@@ -199,3 +206,11 @@ describe('server start-up (built output)', () => {
     });
   });
 });
+
+/** Polls `condition` every 50 ms for up to `timeoutMs`; resolves either way (assert after). */
+async function eventually(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

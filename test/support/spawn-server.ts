@@ -90,9 +90,14 @@ const running = new Set<ServerProcess>();
  * process, whose NODE_ENV is `test`) in `cwd`, so a stray .env or the repo's data/ folder
  * cannot influence what is tested.
  */
-export function spawnServer(env: Record<string, string>, cwd: string): ServerProcess {
+export function spawnServer(
+  env: Record<string, string>,
+  cwd: string,
+  /** Another compiled entry point beside main.js, e.g. `cluster.js`. */
+  entry = 'main.js',
+): ServerProcess {
   if (!builtMain) throw new Error('call and await buildApp() (e.g. in beforeAll) first');
-  const child = spawn(process.execPath, [builtMain], {
+  const child = spawn(process.execPath, [join(dirname(builtMain), entry)], {
     cwd,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

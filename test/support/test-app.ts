@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory.js';
@@ -20,25 +21,85 @@ export interface TestApp {
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
+  const instance = await launch({ ...database.env, ...env });
+  return {
+    ...instance,
+    close: async () => {
+      await instance.close();
+      await database.drop();
+    },
+  };
+}
+
+/** Redis every multi-instance test shares (always available locally and in CI). */
+export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Several instances of the application behind one database and one Redis. */
+export interface TestCluster {
+  /** The instances, in start order; each `close()` stops that instance only. */
+  apps: TestApp[];
+  /** What all instances share: database, REDIS_URL and key prefixes. */
+  env: Record<string, string>;
+  /** Stops the instances still running, then drops the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts `size` instances sharing one fresh database (a temporary file on SQLite) and one
+ * Redis, as a horizontally scaled deployment would. The Redis keys get a prefix unique to
+ * this cluster, so test files running in parallel never see each other's entries.
+ */
+export async function startTestCluster(
+  size: number,
+  env: Record<string, string> = {},
+): Promise<TestCluster> {
+  const database = await createTestDatabase({ shareable: true });
+  const prefix = `test-${randomBytes(6).toString('hex')}:`;
+  const shared = {
+    REDIS_URL: TEST_REDIS_URL,
+    CACHE_KEY_PREFIX: `${prefix}cache:`,
+    RATE_LIMIT_KEY_PREFIX: `${prefix}ratelimit:`,
+    ...database.env,
+    ...env,
+  };
+  const apps: TestApp[] = [];
+  try {
+    // One after the other: the first applies the migrations, the others find them applied.
+    for (let index = 0; index < size; index += 1) apps.push(await launch(shared));
+  } catch (error) {
+    await Promise.all(apps.map((app) => app.close()));
+    await database.drop();
+    throw error;
+  }
+  return {
+    apps,
+    env: shared,
+    close: async () => {
+      await Promise.all(apps.map((app) => app.close()));
+      await database.drop();
+    },
+  };
+}
+
+/** One instance on a random port; its `close()` is idempotent and leaves the database alone. */
+async function launch(env: Record<string, string>): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: 'test',
     JWT_SECRET: TEST_JWT_SECRET,
     LOG_LEVEL: 'silent',
     RATE_LIMIT_MAX: '100000',
     RATE_LIMIT_AUTH_MAX: '100000',
-    ...database.env,
+    RATE_LIMIT_LOGIN_ACCOUNT_MAX: '100000',
     ...env,
   });
   const app = await createApp(config, { swaggerUi: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
+  let closed: Promise<void> | undefined;
   return {
     app,
     baseUrl: `http://127.0.0.1:${address.port}`,
     dataSource: app.get(DataSource),
-    close: async () => {
-      await app.close();
-      await database.drop();
-    },
+    close: () => (closed ??= app.close()),
   };
 }

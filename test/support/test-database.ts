@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 
 /**
@@ -16,7 +19,18 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * A fresh, empty database. `shareable` (several app instances at once): on SQLite a file in a
+ * temporary directory instead of an in-memory database, which only one connection can see.
+ */
+export async function createTestDatabase({ shareable = false } = {}): Promise<TestDatabase> {
+  if (!postgresUrl && shareable) {
+    const directory = mkdtempSync(join(tmpdir(), 'conduit-e2e-'));
+    return {
+      env: { SQLITE_PATH: join(directory, 'conduit.sqlite') },
+      drop: async () => rmSync(directory, { recursive: true, force: true }),
+    };
+  }
   if (!postgresUrl) return { env: { SQLITE_PATH: ':memory:' }, drop: async () => undefined };
 
   const name = `conduit_e2e_${randomBytes(6).toString('hex')}`;

@@ -212,6 +212,8 @@ describe('classifyError', () => {
         'a pg connect timeout',
         queryFailure({ message: 'timeout exceeded when trying to connect' }),
       ],
+      ['a statement timeout', queryFailure({ code: '57014', message: 'canceling statement' })],
+      ['a pg client-side query timeout', queryFailure({ message: 'Query read timeout' })],
     ])('maps %s to 503 with Retry-After', (_label, error) => {
       expect(classifyError(error)).toEqual({
         status: 503,

@@ -197,6 +197,7 @@ const UNAVAILABLE_CODES = new Set([
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now
   '53300', // too_many_connections
+  '57014', // query_canceled: statement_timeout (DATABASE_STATEMENT_TIMEOUT_MS) was reached
   'SQLITE_BUSY',
   'SQLITE_LOCKED',
   'SQLITE_CANTOPEN',
@@ -207,6 +208,7 @@ const UNAVAILABLE_MESSAGE = new RegExp(
   [
     'Connection terminated',
     'timeout exceeded when trying to connect',
+    'Query read timeout',
     'connect ECONNREFUSED',
     'Driver not Connected',
     'Connection is not established',

@@ -57,6 +57,12 @@ describe('RedisRateLimitStore', () => {
     expect(calls[0][0]).toEqual(expect.stringContaining('PEXPIRE'));
   });
 
+  it('puts the configured prefix in front of the key', async () => {
+    const { redis, calls } = fakeRedis([1, 60_000]);
+    await new RedisRateLimitStore(redis, 'staging:rl:').hit('default:10.0.0.1', 60);
+    expect(calls[0][2]).toBe('staging:rl:default:10.0.0.1');
+  });
+
   it('never reports less than one second to wait', async () => {
     const { redis } = fakeRedis([9, 0]);
     expect((await new RedisRateLimitStore(redis).hit('k', 60)).resetSeconds).toBe(1);

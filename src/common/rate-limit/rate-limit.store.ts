@@ -40,14 +40,18 @@ if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return { count, redis.call('PTTL', KEYS[1]) }
 `;
 
+/** Shared store: every instance pointed at the same Redis (and prefix) counts into one window. */
 export class RedisRateLimitStore implements RateLimitStore {
-  constructor(private readonly redis: Redis) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly keyPrefix = 'ratelimit:',
+  ) {}
 
   async hit(key: string, windowSeconds: number): Promise<RateLimitHit> {
     const [count, ttlMs] = (await this.redis.eval(
       HIT_SCRIPT,
       1,
-      `ratelimit:${key}`,
+      `${this.keyPrefix}${key}`,
       windowSeconds * 1000,
     )) as [number, number];
     return { count, resetSeconds: Math.max(1, Math.ceil(ttlMs / 1000)) };

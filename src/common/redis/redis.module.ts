@@ -18,6 +18,10 @@ export type RedisClient = Redis | null;
         const redis = new Redis(config.redisUrl, {
           maxRetriesPerRequest: 2,
           enableOfflineQueue: true,
+          // An unreachable Redis must cost a request at most this long (rate limiting then
+          // fails open), not the minutes a dead TCP peer can take to notice.
+          connectTimeout: 2000,
+          commandTimeout: 500,
         });
         // ioredis reconnects by itself; without a listener it prints every failure to stderr.
         const logger = new Logger('Redis');
@@ -32,6 +36,9 @@ export class RedisModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS_CLIENT) private readonly redis: RedisClient) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.redis?.quit().catch(() => undefined);
+    if (!this.redis) return;
+    // QUIT would wait in the offline queue while Redis is unreachable, delaying the shutdown.
+    if (this.redis.status === 'ready') await this.redis.quit().catch(() => undefined);
+    else this.redis.disconnect();
   }
 }

@@ -38,6 +38,7 @@ async function seed(): Promise<void> {
   const { User } = await import('../../modules/users/entities/user.entity.js');
   const { PasswordHasher } = await import('../../modules/users/password-hasher.js');
   const { UsersService } = await import('../../modules/users/users.service.js');
+  const { CacheService } = await import('../../common/cache/cache.service.js');
 
   const dataSource = new DataSource(buildDataSourceOptions(config.database));
   await dataSource.initialize();
@@ -53,6 +54,8 @@ async function seed(): Promise<void> {
       new PasswordHasher(),
       new Paginator(config),
       new TransactionRunner(dataSource),
+      // Off: the seed changes no public profile, and holds no cache another process reads.
+      new CacheService({ ...config, cache: { ...config.cache, ttlSeconds: 0 } }, null),
     );
     const before = await repository.findOneBy({ email: admin.email });
     try {

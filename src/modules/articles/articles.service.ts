@@ -7,6 +7,7 @@ import {
   Repository,
   type SelectQueryBuilder,
 } from 'typeorm';
+import { CacheService } from '../../common/cache/cache.service.js';
 import { NotFoundError } from '../../common/errors/domain-errors.js';
 import type { ListDefinition, Page } from '../../common/pagination/list-definition.js';
 import { Paginator } from '../../common/pagination/paginator.js';
@@ -32,6 +33,9 @@ const ARTICLE_LIST: ListDefinition<Article> = {
 
 const SLUG_ATTEMPTS = 3;
 
+/** Cache namespace of everything shown for one slug; every write to that article invalidates it. */
+const articleCache = (slug: string) => `article:${slug}`;
+
 /** Articles: writing, reading, listing, favoriting. Ownership is enforced by the guard. */
 @Injectable()
 export class ArticlesService {
@@ -41,6 +45,7 @@ export class ArticlesService {
     private readonly tags: TagsService,
     private readonly paginator: Paginator,
     private readonly tx: TransactionRunner,
+    private readonly cache: CacheService,
   ) {}
 
   async list(
@@ -74,13 +79,22 @@ export class ArticlesService {
     return this.page(builder, query, viewerId);
   }
 
+  /**
+   * The anonymous view is cached (it is the same for everyone); a signed-in viewer's
+   * `favorited` and `following` are looked up on top of it.
+   */
   async get(slug: string, viewerId: number | undefined): Promise<ArticleView> {
-    return this.views.full(await this.load(slug), viewerId);
+    const anonymous = await this.cache.getOrLoad(
+      `article:${slug}`,
+      [articleCache(slug), ...this.views.cacheDependencies],
+      async () => this.views.anonymous(await this.load(slug)),
+    );
+    return this.views.personalise(anonymous, viewerId);
   }
 
   /** Creates the article and its tags in one transaction; a taken slug gets a suffix. */
   async create(authorId: number, fields: NewArticleFields): Promise<ArticleView> {
-    const id = await this.withSlugRetry((attempt) =>
+    const { id, slug } = await this.withSlugRetry((attempt) =>
       this.tx.run(async (manager) => {
         const slug = await this.freeSlug(manager, slugify(fields.title), undefined, attempt);
         const { identifiers } = await manager.insert(Article, {
@@ -92,16 +106,20 @@ export class ArticlesService {
         });
         const articleId = Number(identifiers[0].id);
         await this.tags.setArticleTags(manager, articleId, fields.tagList ?? []);
-        return articleId;
+        return { id: articleId, slug };
       }),
     );
+    // Nothing should be cached under a new slug, but a failed invalidation of a deleted
+    // article's slug might have left something behind.
+    await this.cache.invalidate(articleCache(slug));
+    await this.tags.linksChanged();
     return this.views.full(await this.loadById(id), authorId);
   }
 
   /** Updates fields (and tags when given) in one transaction; a new title regenerates the slug. */
   async update(slug: string, fields: UpdateArticleFields, viewerId: number): Promise<ArticleView> {
     const article = await this.load(slug);
-    await this.withSlugRetry((attempt) =>
+    const newSlug = await this.withSlugRetry((attempt) =>
       this.tx.run(async (manager) => {
         const patch: Partial<Article> = { updatedAt: new Date() };
         if (fields.title !== undefined && fields.title !== article.title) {
@@ -113,8 +131,11 @@ export class ArticlesService {
         await manager.update(Article, { id: article.id }, patch);
         if (fields.tagList !== undefined)
           await this.tags.setArticleTags(manager, article.id, fields.tagList);
+        return patch.slug ?? article.slug;
       }),
     );
+    await this.cache.invalidate(articleCache(article.slug), articleCache(newSlug));
+    if (fields.tagList !== undefined) await this.tags.linksChanged();
     return this.views.full(await this.loadById(article.id), viewerId);
   }
 
@@ -126,6 +147,8 @@ export class ArticlesService {
       await manager.delete(Article, { id: article.id });
       await this.tags.deleteUnused(manager, tagIds);
     });
+    await this.cache.invalidate(articleCache(article.slug));
+    await this.tags.linksChanged();
   }
 
   /** Idempotent; the count stays exact under concurrency (one row per user and article). */
@@ -140,12 +163,14 @@ export class ArticlesService {
         .orIgnore()
         .execute(),
     );
+    await this.cache.invalidate(articleCache(article.slug));
     return this.views.full(article, userId);
   }
 
   async unfavorite(slug: string, userId: number): Promise<ArticleView> {
     const article = await this.load(slug);
     await this.tx.run((manager) => manager.delete(Favorite, { userId, articleId: article.id }));
+    await this.cache.invalidate(articleCache(article.slug));
     return this.views.full(article, userId);
   }
 

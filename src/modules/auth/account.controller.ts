@@ -10,7 +10,7 @@ import type { FastifyRequest } from 'fastify';
 import { Public } from '../../common/auth/auth.decorators.js';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js';
 import { CurrentUser } from '../../common/auth/current-user.decorator.js';
-import { RateLimit } from '../../common/rate-limit/rate-limit.guard.js';
+import { RateLimit, RateLimitPerAccount } from '../../common/rate-limit/rate-limit.guard.js';
 import { UsersService } from '../users/users.service.js';
 import { AuthService } from './auth.service.js';
 import { clientInfo } from './client-info.js';
@@ -19,6 +19,11 @@ import { LoginDto } from './dto/login.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
 import { UpdateUserDto } from './dto/update-user.dto.js';
 import { UserResponse } from './dto/user.response.js';
+
+/** The email a login body targets; the body is still unvalidated when the rate limit reads it. */
+function loginEmail(body: unknown): unknown {
+  return (body as { user?: { email?: unknown } } | null | undefined)?.user?.email;
+}
 
 /** The RealWorld account endpoints: register, login, current user. */
 @ApiTags('User and Authentication')
@@ -44,6 +49,7 @@ export class AccountController {
   @HttpCode(200)
   @Public()
   @RateLimit('auth')
+  @RateLimitPerAccount(loginEmail)
   @ApiOperation({ summary: 'Log in with email and password; starts a new session' })
   @ApiUnauthorizedResponse({ description: 'Email or password is invalid', type: ErrorEnvelope })
   async login(@Body() body: LoginDto, @Req() request: FastifyRequest): Promise<UserResponse> {

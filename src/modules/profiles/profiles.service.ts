@@ -11,6 +11,9 @@ import { Follow } from './entities/follow.entity.js';
 /** Public profiles and the follow graph. */
 @Injectable()
 export class ProfilesService {
+  /** Cache namespace that caches embedding anonymous profile views must depend on. */
+  readonly cacheDependency = UsersService.PUBLIC_PROFILE_CACHE;
+
   constructor(
     @InjectRepository(Follow) private readonly follows: Repository<Follow>,
     private readonly usersService: UsersService,

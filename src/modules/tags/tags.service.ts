@@ -1,8 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, In, Repository } from 'typeorm';
+import { CacheService } from '../../common/cache/cache.service.js';
 import { ArticleTag } from './entities/article-tag.entity.js';
 import { Tag } from './entities/tag.entity.js';
+
+/** Cache namespace of the tag list; any change to article–tag links invalidates it. */
+const TAG_LIST_CACHE = 'tag-list';
 
 /** Tag names and their links to articles. */
 @Injectable()
@@ -10,10 +14,23 @@ export class TagsService {
   constructor(
     @InjectRepository(Tag) private readonly tags: Repository<Tag>,
     @InjectRepository(ArticleTag) private readonly links: Repository<ArticleTag>,
+    private readonly cache: CacheService,
   ) {}
 
-  /** Tags in use, most used first, then by name. */
-  async listInUse(): Promise<string[]> {
+  /** Tags in use, most used first, then by name (cached until {@link linksChanged}). */
+  listInUse(): Promise<string[]> {
+    return this.cache.getOrLoad('tags', [TAG_LIST_CACHE], () => this.queryInUse());
+  }
+
+  /**
+   * Call after committing a transaction that used {@link setArticleTags} or
+   * {@link deleteUnused} (or deleted an article): the tag list changed for everyone.
+   */
+  linksChanged(): Promise<void> {
+    return this.cache.invalidate(TAG_LIST_CACHE);
+  }
+
+  private async queryInUse(): Promise<string[]> {
     const rows = await this.tags
       .createQueryBuilder('tag')
       .innerJoin(ArticleTag, 'link', 'link.tagId = tag.id')

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
 import type { Role } from '../../common/auth/role.js';
+import { CacheService } from '../../common/cache/cache.service.js';
 import { ConflictError, NotFoundError } from '../../common/errors/domain-errors.js';
 import type { ListDefinition, Page } from '../../common/pagination/list-definition.js';
 import { Paginator } from '../../common/pagination/paginator.js';
@@ -47,11 +48,18 @@ const USER_LIST: ListDefinition<User> = {
 /** Owns user accounts: creation, credentials, profile changes and the admin listing. */
 @Injectable()
 export class UsersService {
+  /**
+   * Cache namespace invalidated whenever a user's public fields (username, bio, image) change:
+   * caches that embed profiles depend on it.
+   */
+  static readonly PUBLIC_PROFILE_CACHE = 'user-profiles';
+
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly hasher: PasswordHasher,
     private readonly paginator: Paginator,
     private readonly tx: TransactionRunner,
+    private readonly cache: CacheService,
   ) {}
 
   findById(id: number): Promise<User | null> {
@@ -102,7 +110,7 @@ export class UsersService {
   async update(id: number, changes: UserChanges): Promise<User> {
     const passwordHash =
       changes.password === undefined ? undefined : await this.hasher.hash(changes.password);
-    return this.tx.run(async (manager) => {
+    const updated = await this.tx.run(async (manager) => {
       const user = await manager.findOneBy(User, { id });
       if (!user) throw new NotFoundError('user', id);
       const email = changes.email?.toLowerCase();
@@ -117,6 +125,11 @@ export class UsersService {
       if (Object.keys(patch).length > 1) await manager.update(User, { id }, patch);
       return manager.findOneByOrFail(User, { id });
     });
+    const publicChange = [changes.username, changes.bio, changes.image].some(
+      (value) => value !== undefined,
+    );
+    if (publicChange) await this.cache.invalidate(UsersService.PUBLIC_PROFILE_CACHE);
+    return updated;
   }
 
   list(query: ListUsersQuery): Promise<Page<User>> {
