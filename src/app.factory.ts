@@ -5,6 +5,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { sendErrorReply } from './common/errors/error-reply.js';
+import { refuseRequestsWhileClosing } from './common/lifecycle/graceful-shutdown.js';
 import { HttpMetrics } from './common/metrics/http-metrics.js';
 import { useLenientJsonParser } from './common/http/json-body-parser.js';
 import { generateRequestId, REQUEST_ID_HEADER } from './common/http/request-id.js';
@@ -34,7 +35,8 @@ export async function createApp(
     genReqId: generateRequestId,
     requestIdHeader: false,
     logger: false,
-    return503OnClosing: true,
+    // Requests arriving while closing get the envelope's 503 (refuseRequestsWhileClosing).
+    return503OnClosing: false,
     // Malformed URLs and over-long path params are rejected by the router before any hook or
     // Nest handler runs; without this they would get Fastify's own body, not the envelope.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
@@ -54,6 +56,7 @@ export async function createApp(
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
   });
+  refuseRequestsWhileClosing(fastify);
   const metrics = app.get(HttpMetrics);
   fastify.addHook('onResponse', async (request, reply) => {
     metrics.observe(

@@ -3,10 +3,7 @@ import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
 import { type AppConfig, loadConfig } from './config/app.config.js';
 import { ConfigError } from './config/config-error.js';
-import {
-  closeConnectionsWhileClosing,
-  exitGracefullyOnSignals,
-} from './common/lifecycle/graceful-shutdown.js';
+import { exitGracefullyOnSignals } from './common/lifecycle/graceful-shutdown.js';
 
 /** Validates the environment, or exits with one line naming the bad variable. */
 function configOrExit(): AppConfig {
@@ -30,7 +27,6 @@ async function bootstrap(): Promise<void> {
       'JWT_SECRET is not set: using an ephemeral secret; tokens will not survive a restart',
     );
   }
-  closeConnectionsWhileClosing(app.getHttpAdapter().getInstance());
   exitGracefullyOnSignals(app, {
     timeoutMs: config.shutdownTimeoutMs,
     logger,

@@ -22,9 +22,8 @@ import { newCredentials, registerUser } from '../support/users.js';
  * side: after SIGTERM the server stops accepting connections; a request it had already started
  * processing completes with its normal, complete response; a request that reaches it later is
  * either refused at connect time, has its kept-alive connection closed before being read, or is
- * answered 503 without being processed (Fastify's `return503OnClosing`, whose body is Fastify's
- * own `{ error, message, statusCode: 503 }`, not the API envelope: it is sent before any of the
- * application runs). Then the database and Redis are closed and the process exits with 0,
+ * answered 503 in the standard envelope without being processed (an onRequest hook refuses it
+ * before any parsing or handler runs). Then the database and Redis are closed and the process exits with 0,
  * within SHUTDOWN_TIMEOUT_MS, or with 1 once that bound is exceeded.
  *
  * "Not processed" is verified, not assumed: every registration sent during the load is looked
@@ -273,7 +272,7 @@ describe(`graceful shutdown of the built server (${dialect})`, () => {
         if (outcome.status === undefined) continue;
         if (outcome.status === 503) {
           expect(outcome.endedAt).toBeGreaterThanOrEqual(signalledAt);
-          expect(outcome.body).toMatchObject({ statusCode: 503 });
+          expect(outcome.body).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
           continue;
         }
         const expected = {

@@ -88,3 +88,15 @@ export class RateLimitedError extends DomainError {
     super(`too many requests, retry in ${retryAfterSeconds} seconds`);
   }
 }
+
+/** 503: this instance cannot serve the request now (e.g. it is shutting down); retry shortly. */
+export class ServiceUnavailableError extends DomainError {
+  readonly status = 503;
+  readonly code = ErrorCode.ServiceUnavailable;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 1,
+  ) {
+    super(message);
+  }
+}

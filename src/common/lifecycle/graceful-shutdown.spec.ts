@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
+import { type AddressInfo, connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { exitGracefullyOnSignals } from './graceful-shutdown.js';
+import Fastify from 'fastify';
+import { exitGracefullyOnSignals, refuseRequestsWhileClosing } from './graceful-shutdown.js';
 
 describe('exitGracefullyOnSignals', () => {
   let emitter: EventEmitter;
@@ -101,5 +103,44 @@ describe('exitGracefullyOnSignals', () => {
     dispose();
     expect(emitter.listenerCount('SIGTERM')).toBe(0);
     expect(emitter.listenerCount('SIGINT')).toBe(0);
+  });
+});
+
+describe('refuseRequestsWhileClosing', () => {
+  it('answers a request that arrives during the drain with the 503 envelope, unprocessed', async () => {
+    const fastify = Fastify({ logger: false, return503OnClosing: false });
+    refuseRequestsWhileClosing(fastify);
+    const closingBegan = new Promise<void>((began) =>
+      fastify.addHook('preClose', async () => began()),
+    );
+    let calls = 0;
+    fastify.get('/work', async () => {
+      calls += 1;
+      return { done: true };
+    });
+    await fastify.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = fastify.server.address() as AddressInfo;
+
+    // The request's head is sent in two parts: its connection is busy (not idle) when closing
+    // begins, and the request itself only arrives afterwards.
+    const socket = connect(port, '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    let received = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
+    const ended = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.write('GET /work HTTP/1.1\r\nHost: x\r\n');
+    await new Promise((resolve) => setImmediate(resolve));
+    const closed = fastify.close();
+    await closingBegan;
+    socket.write('\r\n');
+    await ended;
+    await closed;
+
+    expect(received).toMatch(/^HTTP\/1\.1 503/);
+    expect(received).toContain('"code":"SERVICE_UNAVAILABLE"');
+    expect(received).toContain('"status":503');
+    expect(received.toLowerCase()).toContain('connection: close');
+    expect(received.toLowerCase()).toContain('retry-after: 1');
+    expect(calls).toBe(0);
   });
 });

@@ -1,5 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
+import { ServiceUnavailableError } from '../errors/domain-errors.js';
+import { sendErrorReply } from '../errors/error-reply.js';
 
 const CONTEXT = 'Shutdown';
 /** How often connections that went idle while closing are closed. */
@@ -29,7 +31,8 @@ export interface GracefulShutdownOptions {
  * re-raises the signal after closing so an orderly stop would still end with status 143.
  *
  * `app.close()` stops accepting connections, lets requests already being processed finish
- * (later requests on kept-alive connections get 503), then closes the database and Redis.
+ * (later requests on kept-alive connections get 503 in the envelope), then closes the database
+ * and Redis.
  * Further signals while closing are ignored (the bound still applies). Returns a function
  * removing the listeners.
  */
@@ -89,14 +92,24 @@ export function exitGracefullyOnSignals(
 }
 
 /**
- * Once the server is closing, responses carry `Connection: close`: a client whose request was
- * drained learns not to reuse the connection, instead of racing its next request against the
- * connection being closed. (Requests arriving while closing get Fastify's 503, which does the same.)
+ * While the server is closing: a request that arrives on a kept-alive connection is answered
+ * 503 in the standard envelope without being processed (Fastify's own `return503OnClosing`
+ * would answer with a body of its own shape), and every response carries `Connection: close`,
+ * so a client whose request was drained does not race its next request against the close.
  */
-export function closeConnectionsWhileClosing(fastify: FastifyInstance): void {
+export function refuseRequestsWhileClosing(fastify: FastifyInstance): void {
   let closing = false;
   fastify.addHook('preClose', async () => {
     closing = true;
+  });
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (!closing) return;
+    sendErrorReply(
+      request,
+      reply,
+      new ServiceUnavailableError('the server is shutting down; retry the request'),
+    );
+    return reply;
   });
   fastify.addHook('onSend', async (request, reply, payload) => {
     if (closing && request.raw.httpVersionMajor === 1) void reply.header('connection', 'close');
