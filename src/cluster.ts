@@ -1,8 +1,7 @@
 import './config/load-dotenv.js';
 import cluster, { type Worker } from 'node:cluster';
 import { pino } from 'pino';
-import { type AppConfig, loadConfig } from './config/app.config.js';
-import { ConfigError } from './config/config-error.js';
+import { loadConfigOrExit } from './config/load-config-or-exit.js';
 
 /**
  * `npm run start:cluster`: a primary process that runs CLUSTER_WORKERS copies of the normal
@@ -19,7 +18,7 @@ if (cluster.isPrimary) runPrimary();
 else await import('./main.js');
 
 function runPrimary(): void {
-  const config = configOrExit();
+  const config = loadConfigOrExit();
   const log = pino({
     level: config.log.level,
     base: { pid: process.pid, role: 'primary' },
@@ -112,15 +111,4 @@ function runPrimary(): void {
 
   log.info({ workers: config.cluster.workers }, 'starting workers');
   fork();
-}
-
-/** Validates the environment once in the primary, or exits naming the bad variable. */
-function configOrExit(): AppConfig {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  }
 }

@@ -1,7 +1,6 @@
 import '../../config/load-dotenv.js';
 import 'reflect-metadata';
-import { ConfigError } from '../../config/config-error.js';
-import { loadConfig } from '../../config/app.config.js';
+import { loadConfigOrExit } from '../../config/load-config-or-exit.js';
 
 /**
  * `npm run seed`: applies pending migrations, then creates the administrator named by
@@ -15,13 +14,7 @@ function fail(message: string): never {
 }
 
 async function seed(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) fail(error.message);
-    throw error;
-  }
+  const config = loadConfigOrExit();
   if (!config.admin) {
     fail(
       'Seed needs an administrator: set ADMIN_EMAIL and ADMIN_PASSWORD (and optionally ADMIN_USERNAME)',
