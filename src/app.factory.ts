@@ -75,6 +75,8 @@ export async function createApp(
         scriptSrc: ["'self'", "'unsafe-inline'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'https:'],
+        // Would send the UI's own assets to https:// when it is opened over plain HTTP (local runs).
+        upgradeInsecureRequests: null,
       },
     },
     // A public API is read cross-origin by browsers (CORS decides who); CORP must not block it.

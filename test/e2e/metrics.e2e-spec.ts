@@ -87,6 +87,8 @@ describe('security headers', () => {
     expect(response.headers.get('x-frame-options')).toBe('DENY');
     expect(response.headers.get('strict-transport-security')).toContain('max-age=');
     expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+    // Swagger UI must keep working when opened over plain HTTP (local runs).
+    expect(response.headers.get('content-security-policy')).not.toContain('upgrade-insecure');
     expect(response.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
     expect(response.headers.get('x-powered-by')).toBeNull();
   });
