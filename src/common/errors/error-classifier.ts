@@ -2,6 +2,7 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { DomainError, type FieldErrors } from './domain-errors.js';
 import { ErrorCode } from './error-codes.js';
+import { uniqueViolationField } from './unique-violation.js';
 
 /** What the client is told about a failure. `expose: false` means details go to the log only. */
 export interface ClassifiedError {
@@ -133,14 +134,9 @@ function classifyQueryFailure(error: QueryFailedError): ClassifiedError {
   const driverError = error.driverError as
     { code?: string; detail?: string; message?: string } | undefined;
   const code = driverError?.code ?? '';
-  const message = driverError?.message ?? error.message;
 
-  if (
-    code === '23505' ||
-    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
-  ) {
-    const field = uniqueViolationField(driverError?.detail ?? message);
+  const field = uniqueViolationField(error);
+  if (field !== undefined) {
     return {
       status: 409,
       code: ErrorCode.Conflict,
@@ -172,19 +168,6 @@ function classifyQueryFailure(error: QueryFailedError): ClassifiedError {
     errors: { body: [GENERIC_INTERNAL] },
     unexpected: true,
   };
-}
-
-/** Extracts the column from "Key (username)=(…) already exists" or "UNIQUE constraint failed: users.username". */
-function uniqueViolationField(text: string): string {
-  const postgres = /Key \(([^)]+)\)=/.exec(text);
-  if (postgres) return snakeToCamel(postgres[1].split(',')[0].trim());
-  const sqlite = /UNIQUE constraint failed: \w+\.(\w+)/.exec(text);
-  if (sqlite) return snakeToCamel(sqlite[1]);
-  return 'body';
-}
-
-function snakeToCamel(name: string): string {
-  return name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
 }
 
 const UNAVAILABLE_CODES = new Set([

@@ -3,12 +3,12 @@ import { InjectRepository } from '@nestjs/typeorm';
 import {
   type EntityManager,
   type FindOneOptions,
-  QueryFailedError,
   Repository,
   type SelectQueryBuilder,
 } from 'typeorm';
 import { CacheService } from '../../common/cache/cache.service.js';
 import { NotFoundError } from '../../common/errors/domain-errors.js';
+import { uniqueViolationField } from '../../common/errors/unique-violation.js';
 import type { ListDefinition, Page } from '../../common/pagination/list-definition.js';
 import { Paginator } from '../../common/pagination/paginator.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
@@ -243,17 +243,8 @@ export class ArticlesService {
       try {
         return await work(attempt);
       } catch (error) {
-        if (attempt + 1 >= SLUG_ATTEMPTS || !isSlugConflict(error)) throw error;
+        if (attempt + 1 >= SLUG_ATTEMPTS || uniqueViolationField(error) !== 'slug') throw error;
       }
     }
   }
-}
-
-function isSlugConflict(error: unknown): boolean {
-  if (!(error instanceof QueryFailedError)) return false;
-  const driverError = error.driverError as { code?: string; detail?: string; message?: string };
-  const text = `${driverError.detail ?? ''} ${driverError.message ?? ''}`;
-  return (
-    ['23505', 'SQLITE_CONSTRAINT_UNIQUE'].includes(driverError.code ?? '') && /slug/.test(text)
-  );
 }
