@@ -8,7 +8,16 @@ const common = {
 
 export default {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: [
+        '<rootDir>/src/**/*.spec.ts',
+        '<rootDir>/scripts/**/*.spec.mjs',
+        // Unit tests of test tooling (e.g. the fuzzer's generators and oracle).
+        '<rootDir>/test/**/*.spec.ts',
+      ],
+    },
     {
       ...common,
       displayName: 'e2e',

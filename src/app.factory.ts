@@ -1,14 +1,15 @@
 import { NestFactory } from '@nestjs/core';
-import helmet from '@fastify/helmet';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
-import { sendErrorReply } from './common/errors/error-reply.js';
+import { sendClientErrorEnvelope } from './common/errors/client-error-handler.js';
+import { logRouterRejection, sendErrorReply } from './common/errors/error-reply.js';
 import { refuseRequestsWhileClosing } from './common/lifecycle/graceful-shutdown.js';
 import { HttpMetrics } from './common/metrics/http-metrics.js';
 import { useLenientJsonParser } from './common/http/json-body-parser.js';
 import { generateRequestId, REQUEST_ID_HEADER } from './common/http/request-id.js';
+import { ROUTER_ERROR_SECURITY_HEADERS, SECURITY_HEADERS } from './common/http/security-headers.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { setupSwagger } from './common/swagger/setup-swagger.js';
 import type { AppConfig } from './config/app.config.js';
@@ -37,10 +38,17 @@ export async function createApp(
     logger: false,
     // Requests arriving while closing get the envelope's 503 (refuseRequestsWhileClosing).
     return503OnClosing: false,
+    // Requests Node's HTTP parser rejects (oversized headers, bytes that are not HTTP) never
+    // reach the router; without this they would get Fastify's own body, not the envelope.
+    clientErrorHandler: sendClientErrorEnvelope,
     // Malformed URLs and over-long path params are rejected by the router before any hook or
     // Nest handler runs; without this they would get Fastify's own body, not the envelope.
-    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
-      sendErrorReply(request, reply, error),
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      // No onRequest hook runs for these: the security headers are set here.
+      void reply.headers(ROUTER_ERROR_SECURITY_HEADERS);
+      sendErrorReply(request, reply, error);
+      logRouterRejection(request, reply);
+    },
   });
   // JSON only: Nest's body parsers would add form bodies and Fastify accepts text/plain; both
   // are turned away with 415 so a body can only arrive in the one format the API documents.
@@ -53,8 +61,9 @@ export async function createApp(
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser('text/plain');
-  fastify.addHook('onRequest', async (request, reply) => {
-    void reply.header(REQUEST_ID_HEADER, request.id);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.headers(SECURITY_HEADERS).header(REQUEST_ID_HEADER, request.id);
+    done();
   });
   refuseRequestsWhileClosing(fastify);
   const metrics = app.get(HttpMetrics);
@@ -66,26 +75,6 @@ export async function createApp(
       reply.elapsedTime / 1000,
     );
   });
-  await app.register(helmet, {
-    // JSON API: nothing may be framed or sniffed. The CSP only matters for Swagger UI's page,
-    // whose init script and styles are inline.
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'https:'],
-        // Would send the UI's own assets to https:// when it is opened over plain HTTP (local runs).
-        upgradeInsecureRequests: null,
-      },
-    },
-    // A public API is read cross-origin by browsers (CORS decides who); CORP must not block it.
-    crossOriginResourcePolicy: { policy: 'cross-origin' },
-    crossOriginEmbedderPolicy: false,
-    referrerPolicy: { policy: 'no-referrer' },
-    frameguard: { action: 'deny' },
-  });
-
   app.enableCors({
     origin: config.http.corsOrigins.includes('*') ? true : config.http.corsOrigins,
     // @fastify/cors allows only GET, HEAD and POST by default: browsers could not PUT or DELETE.

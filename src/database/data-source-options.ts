@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/app.config.js';
 import { entities } from './entities.js';
+import { ParameterFreeLogger } from './parameter-free-logger.js';
 import { migrations } from './migrations/index.js';
 
 /**
@@ -16,6 +17,7 @@ export function buildDataSourceOptions(database: DatabaseConfig): DataSourceOpti
     migrationsTableName: 'migrations',
     synchronize: false,
     logging: database.logging,
+    logger: new ParameterFreeLogger(database.logging),
   } as const;
 
   if (database.type === 'postgres') {

@@ -322,6 +322,19 @@ describe('account: register, login, current user', () => {
       expect(Object.keys(errors).sort()).toEqual(['email', 'image', 'password']);
     });
 
+    it('returns 422 for NUL characters in bio and image on every database', async () => {
+      const user = await registerUser(api);
+      const response = await api.put('/api/user', {
+        token: user.token,
+        body: { user: { bio: 'a\u0000b', image: 'https://example.com/a\u0000.png' } },
+      });
+      const errors = expectErrorEnvelope(response, 422, 'VALIDATION_FAILED');
+      expect(errors.bio).toContain('must not contain NUL characters');
+      expect(Object.keys(errors).sort()).toEqual(['bio', 'image']);
+      const current = await api.get('/api/user', { token: user.token });
+      expect(current.body.user.bio).toBeNull();
+    });
+
     it('returns 401 without a token', async () => {
       const response = await api.put('/api/user', { body: { user: { bio: 'x' } } });
       expectErrorEnvelope(response, 401, 'UNAUTHORIZED');

@@ -92,6 +92,35 @@ describe('OpenAPI document', () => {
     ]);
   });
 
+  it('gives every documented error an example of its own status and code', () => {
+    const expectedCodes: Record<string, string> = {
+      '400': 'MALFORMED_JSON',
+      '401': 'UNAUTHORIZED',
+      '403': 'FORBIDDEN',
+      '404': 'NOT_FOUND',
+      '422': 'VALIDATION_FAILED',
+      '429': 'RATE_LIMITED',
+      '500': 'INTERNAL_ERROR',
+    };
+    let checked = 0;
+    for (const pathItem of Object.values<any>(document.paths)) {
+      for (const operation of Object.values<any>(pathItem)) {
+        for (const [status, response] of Object.entries<any>(operation.responses ?? {})) {
+          const example = response.content?.['application/json']?.example;
+          if (!(status in expectedCodes) || !example) continue;
+          expect({ status, example: [example.status, example.code] }).toEqual({
+            status,
+            example: [Number(status), expectedCodes[status]],
+          });
+          checked += 1;
+        }
+      }
+    }
+    // Owned operations (e.g. DELETE /api/articles/{slug}) document their 403 and 404 too.
+    expect(document.paths['/api/articles/{slug}'].delete.responses['404']).toBeDefined();
+    expect(checked).toBeGreaterThan(50);
+  });
+
   it('documents the request body of registration', () => {
     const body = document.paths['/api/users'].post.requestBody;
     expect(body.content['application/json'].schema.$ref).toBe('#/components/schemas/RegisterDto');

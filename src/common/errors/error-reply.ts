@@ -4,6 +4,7 @@ import { REQUEST_ID_HEADER } from '../http/request-id.js';
 import { classifyError } from './error-classifier.js';
 import { buildErrorEnvelope } from './error-envelope.js';
 import { loggableError } from './loggable-error.js';
+import { redactUrl } from '../logging/redaction.js';
 
 const logger = new Logger('ErrorReply');
 
@@ -16,7 +17,12 @@ export function sendErrorReply(request: FastifyRequest, reply: FastifyReply, err
   const requestId = String(request.id);
   if (classified.unexpected) {
     logger.error(
-      { err: loggableError(error), requestId, method: request.method, url: request.url },
+      {
+        err: loggableError(error),
+        requestId,
+        method: request.method,
+        url: redactUrl(request.url),
+      },
       'unexpected error',
     );
   } else if (classified.status === 503) {
@@ -30,4 +36,18 @@ export function sendErrorReply(request: FastifyRequest, reply: FastifyReply, err
     .status(classified.status)
     .header('content-type', 'application/json; charset=utf-8')
     .send(buildErrorEnvelope(classified.status, classified.code, classified.errors, requestId));
+}
+
+/**
+ * Requests the router rejects (malformed URL, over-long path parameter) never reach the
+ * request-logging middleware: this one line keeps them traceable by their request id.
+ */
+export function logRouterRejection(request: FastifyRequest, reply: FastifyReply): void {
+  logger.warn(
+    {
+      req: { id: String(request.id), method: request.method, url: redactUrl(request.url) },
+      res: { statusCode: reply.statusCode },
+    },
+    'request rejected by the router',
+  );
 }

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '../../config/app.config.js';
-import { REDACTED_PATHS } from './redaction.js';
+import { REDACTED_PATHS, redactUrl } from './redaction.js';
 
 /** Structured request logging (pino): one line per request, carrying the request id. */
 @Module({})
@@ -32,7 +32,7 @@ export class LoggingModule {
               }) => ({
                 id: request.id,
                 method: request.method,
-                url: request.url,
+                url: redactUrl(request.url),
                 headers: request.headers,
                 remoteAddress: request.remoteAddress,
               }),

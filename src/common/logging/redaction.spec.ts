@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
-import { REDACTED_PATHS } from './redaction.js';
+import { REDACTED_PATHS, redactUrl } from './redaction.js';
 
 /** Logs one object through pino with the app's redaction and returns the parsed line. */
 function logLine(object: Record<string, unknown>): Record<string, any> {
@@ -70,5 +70,29 @@ describe('log redaction', () => {
       refreshToken: secret,
     });
     expect(JSON.stringify(line)).not.toContain(secret);
+  });
+});
+
+describe('redactUrl', () => {
+  const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl';
+
+  it.each([
+    ['/api/user?token=abc', '/api/user?token=[redacted]'],
+    ['/api/user?access_token=abc&x=1', '/api/user?access_token=[redacted]&x=1'],
+    ['/api/a?refreshToken=r&password=p', '/api/a?refreshToken=[redacted]&password=[redacted]'],
+    ['/api/a?api%5Fkey=k', '/api/a?api%5Fkey=[redacted]'],
+    [`/api/profiles/${JWT}`, '/api/profiles/[redacted]'],
+    [`/api/articles?author=${JWT}`, '/api/articles?author=[redacted]'],
+  ])('hides the credential in %s', (url, expected) => {
+    expect(redactUrl(url)).toBe(expected);
+  });
+
+  it.each([
+    '/api/articles?tag=dragons&limit=20&offset=0',
+    '/api/articles?author=jake&favorited=jane&sort=-createdAt',
+    '/api/articles/how-to-x',
+    '/api/tags',
+  ])('leaves %s as it is', (url) => {
+    expect(redactUrl(url)).toBe(url);
   });
 });

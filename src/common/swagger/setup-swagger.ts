@@ -1,11 +1,35 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { ErrorCode } from '../errors/error-codes.js';
 import { ErrorEnvelope } from '../errors/error-envelope.js';
 
 const ERROR_REF = { $ref: '#/components/schemas/ErrorEnvelope' };
-const errorResponse = (description: string) => ({
+
+/** What each documented error status looks like, so examples never show a 422 under a 401. */
+const ERROR_EXAMPLES: Record<number, { code: ErrorCode; errors: Record<string, string[]> }> = {
+  400: { code: ErrorCode.MalformedJson, errors: { body: ['request body is not valid JSON'] } },
+  401: { code: ErrorCode.Unauthorized, errors: { body: ['token is invalid'] } },
+  403: { code: ErrorCode.Forbidden, errors: { body: ['only the owner may change this resource'] } },
+  404: { code: ErrorCode.NotFound, errors: { body: ['article "how-to-train" not found'] } },
+  422: { code: ErrorCode.ValidationFailed, errors: { email: ['must be an email'] } },
+  429: {
+    code: ErrorCode.RateLimited,
+    errors: { body: ['too many requests, retry in 42 seconds'] },
+  },
+  500: {
+    code: ErrorCode.InternalError,
+    errors: { body: ['an unexpected error occurred; quote the request id when reporting it'] },
+  },
+};
+
+const errorResponse = (status: number, description: string) => ({
   description,
-  content: { 'application/json': { schema: ERROR_REF } },
+  content: {
+    'application/json': {
+      schema: ERROR_REF,
+      example: { ...ERROR_EXAMPLES[status], status, requestId: 'b3c1e2d4-…' },
+    },
+  },
 });
 
 type Operation = {
@@ -30,6 +54,8 @@ export function setupSwagger(app: INestApplication, options: { ui: boolean }): O
         'Every error uses the ErrorEnvelope shape: `{ errors: { field: [messages] }, code, status, requestId }`.',
     )
     .setVersion('1.0')
+    // Relative: "Try it out" calls the server that served the document (paths carry /api).
+    .addServer('/', 'This server')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'Bearer')
     .addApiKey(
       {
@@ -61,15 +87,22 @@ function decorateOperations(document: OpenAPIObject): void {
 
       const responses = operation.responses;
       if (mode !== 'public')
-        responses['401'] ??= errorResponse('Missing, invalid, expired or revoked token');
+        responses['401'] ??= errorResponse(401, 'Missing, invalid, expired or revoked token');
       if (operation['x-roles'])
-        responses['403'] ??= errorResponse('The caller lacks the required role');
-      if (operation.requestBody || operation.parameters?.some((p) => p.in === 'query')) {
-        responses['422'] ??= errorResponse('Validation failed; messages keyed by field');
+        responses['403'] ??= errorResponse(403, 'The caller lacks the required role');
+      if (operation['x-owned']) {
+        responses['403'] ??= errorResponse(403, 'The caller does not own the resource');
+        responses['404'] ??= errorResponse(404, 'No such resource');
       }
-      if (operation.requestBody) responses['400'] ??= errorResponse('Malformed JSON body');
-      responses['429'] ??= errorResponse('Rate limit exceeded');
-      responses['500'] ??= errorResponse('Unexpected error (details in the log, by request id)');
+      if (operation.requestBody || operation.parameters?.some((p) => p.in === 'query')) {
+        responses['422'] ??= errorResponse(422, 'Validation failed; messages keyed by field');
+      }
+      if (operation.requestBody) responses['400'] ??= errorResponse(400, 'Malformed JSON body');
+      responses['429'] ??= errorResponse(429, 'Rate limit exceeded');
+      responses['500'] ??= errorResponse(
+        500,
+        'Unexpected error (details in the log, by request id)',
+      );
     }
   }
 }

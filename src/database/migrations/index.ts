@@ -1,8 +1,13 @@
 import { CreateAuthSchema1764000000000 } from './1764000000000-create-auth-schema.js';
 import { CreateRealworldSchema1764100000000 } from './1764100000000-create-realworld-schema.js';
+// generate:module inserts imports above this line
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list works from
  * compiled ESM output, from ts-jest and from the TypeORM CLI.
  */
-export const migrations = [CreateAuthSchema1764000000000, CreateRealworldSchema1764100000000];
+export const migrations = [
+  CreateAuthSchema1764000000000,
+  CreateRealworldSchema1764100000000,
+  // generate:module inserts migrations above this line
+];

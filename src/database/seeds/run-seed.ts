@@ -1,21 +1,43 @@
 import '../../config/load-dotenv.js';
 import 'reflect-metadata';
 import { loadConfigOrExit } from '../../config/load-config-or-exit.js';
+import { parseSeedArgs, SEED_USAGE, SeedArgsError, type SeedArgs } from './seed-args.js';
 
 /**
  * `npm run seed`: applies pending migrations, then creates the administrator named by
  * ADMIN_EMAIL / ADMIN_PASSWORD / ADMIN_USERNAME, or promotes an existing account with that
  * email (its password is kept). Safe to run any number of times.
+ *
+ * `npm run seed -- --users N --articles N --comments N` also bulk-inserts a generated dataset
+ * (see seed-args.ts); the administrator is then optional. Seeded users all share the password
+ * SEED_PASSWORD (default `seed-password`). A database that already holds seeded data is left
+ * alone unless `--reset` is given.
  */
+
+const DEFAULT_SEED_PASSWORD = 'seed-password';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
   process.exit(1);
 }
 
+function readArgs(): SeedArgs {
+  try {
+    return parseSeedArgs(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof SeedArgsError) fail(`Seed: ${error.message}\n${SEED_USAGE}`);
+    throw error;
+  }
+}
+
 async function seed(): Promise<void> {
+  const args = readArgs();
+  if (args.help) {
+    process.stdout.write(`${SEED_USAGE}\n`);
+    return;
+  }
   const config = loadConfigOrExit();
-  if (!config.admin) {
+  if (!config.admin && !args.data) {
     fail(
       'Seed needs an administrator: set ADMIN_EMAIL and ADMIN_PASSWORD (and optionally ADMIN_USERNAME)',
     );
@@ -32,8 +54,14 @@ async function seed(): Promise<void> {
   const { PasswordHasher } = await import('../../modules/users/password-hasher.js');
   const { UsersService } = await import('../../modules/users/users.service.js');
   const { CacheService } = await import('../../common/cache/cache.service.js');
+  const { BulkSeeder } = await import('./bulk-seed.js');
 
-  const dataSource = new DataSource(buildDataSourceOptions(config.database));
+  // Bulk statements and the cascading reset may outlast the per-request statement timeout.
+  const database =
+    config.database.type === 'postgres'
+      ? { ...config.database, statementTimeoutMs: 3_600_000 }
+      : config.database;
+  const dataSource = new DataSource(buildDataSourceOptions(database));
   await dataSource.initialize();
   try {
     const applied = await dataSource.runMigrations();
@@ -50,22 +78,44 @@ async function seed(): Promise<void> {
       // Off: the seed changes no public profile, and holds no cache another process reads.
       new CacheService({ ...config, cache: { ...config.cache, ttlSeconds: 0 } }, null),
     );
-    const before = await repository.findOneBy({ email: admin.email });
+    const before = admin && (await repository.findOneBy({ email: admin.email }));
     try {
-      const account = await users.ensureAdmin(admin);
-      const outcome = !before
-        ? 'created'
-        : before.role === 'admin'
-          ? 'already an administrator'
-          : 'promoted to administrator';
-      log(`admin ${account.email} (${account.username}): ${outcome}`);
+      if (admin) {
+        const account = await users.ensureAdmin(admin);
+        const outcome = !before
+          ? 'created'
+          : before.role === 'admin'
+            ? 'already an administrator'
+            : 'promoted to administrator';
+        log(`admin ${account.email} (${account.username}): ${outcome}`);
+      }
     } catch (error) {
       if (error instanceof ConflictError && error.field === 'username') {
         fail(
-          `Seed failed: username "${admin.username}" belongs to another account; set ADMIN_USERNAME to a free username`,
+          `Seed failed: username "${admin?.username}" belongs to another account; set ADMIN_USERNAME to a free username`,
         );
       }
       throw error;
+    }
+    if (args.data) {
+      const seeder = new BulkSeeder(dataSource, log);
+      const existing = await seeder.seededUsers();
+      if (existing > 0 && !args.reset) {
+        log(
+          `data: ${existing} seeded users already present; nothing inserted (--reset replaces them)`,
+        );
+        return;
+      }
+      if (existing > 0) await seeder.reset();
+      const password = process.env.SEED_PASSWORD ?? DEFAULT_SEED_PASSWORD;
+      // One argon2id hash shared by every seeded user: hashing 100k passwords would take hours.
+      const passwordHash = await new PasswordHasher().hash(password);
+      const { rows, seconds } = await seeder.seed(args.data, passwordHash);
+      const summary = Object.entries(rows)
+        .map(([table, count]) => `${table} ${count}`)
+        .join(', ');
+      const shown = process.env.SEED_PASSWORD ? 'SEED_PASSWORD' : `"${DEFAULT_SEED_PASSWORD}"`;
+      log(`data: ${summary} in ${seconds.toFixed(1)}s; every seeded user's password: ${shown}`);
     }
   } finally {
     await dataSource.destroy();

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
-import { ProfilesService } from '../profiles/profiles.service.js';
-import { TagsService } from '../tags/tags.service.js';
-import type { User } from '../users/entities/user.entity.js';
+import { ProfilesService } from '../profiles/index.js';
+import { TagsService } from '../tags/index.js';
+import type { User } from '../users/index.js';
 import type { ArticleSummaryView, ArticleView } from './dto/article.response.js';
 import type { Article } from './entities/article.entity.js';
 import { Favorite } from './entities/favorite.entity.js';

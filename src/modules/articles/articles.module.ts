@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ProfilesModule } from '../profiles/profiles.module.js';
-import { TagsModule } from '../tags/tags.module.js';
+import { ProfilesModule } from '../profiles/index.js';
+import { TagsModule } from '../tags/index.js';
 import { ArticleOwnershipPolicy } from './article-ownership.policy.js';
 import { ArticleViews } from './article-views.js';
 import { ArticlesController } from './articles.controller.js';

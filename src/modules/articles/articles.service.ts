@@ -12,7 +12,7 @@ import { uniqueViolationField } from '../../common/errors/unique-violation.js';
 import type { ListDefinition, Page } from '../../common/pagination/list-definition.js';
 import { Paginator } from '../../common/pagination/paginator.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
-import { TagsService } from '../tags/tags.service.js';
+import { TagsService } from '../tags/index.js';
 import { ArticleViews } from './article-views.js';
 import type { ArticleSummaryView, ArticleView } from './dto/article.response.js';
 import type { NewArticleFields } from './dto/create-article.dto.js';
@@ -187,10 +187,27 @@ export class ArticlesService {
     return article?.authorId;
   }
 
+  /**
+   * Lists read only what a summary shows: no body (often the largest column) and no author
+   * email or role, so less is sent, parsed and hydrated per row.
+   */
   private baseQuery(): SelectQueryBuilder<Article> {
     return this.articles
       .createQueryBuilder('article')
-      .innerJoinAndSelect('article.author', 'author');
+      .innerJoin('article.author', 'author')
+      .select([
+        'article.id',
+        'article.slug',
+        'article.title',
+        'article.description',
+        'article.authorId',
+        'article.createdAt',
+        'article.updatedAt',
+        'author.id',
+        'author.username',
+        'author.bio',
+        'author.image',
+      ]);
   }
 
   private async page(

@@ -11,7 +11,7 @@ import { Public } from '../../common/auth/auth.decorators.js';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js';
 import { CurrentUser } from '../../common/auth/current-user.decorator.js';
 import { RateLimit, RateLimitPerAccount } from '../../common/rate-limit/rate-limit.guard.js';
-import { UsersService } from '../users/users.service.js';
+import { UsersService } from '../users/index.js';
 import { AuthService } from './auth.service.js';
 import { clientInfo } from './client-info.js';
 import { SessionsService } from './sessions.service.js';

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { UnauthorizedError } from '../../common/errors/domain-errors.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
-import type { User } from '../users/entities/user.entity.js';
-import { PasswordHasher } from '../users/password-hasher.js';
-import { UsersService, type NewUser } from '../users/users.service.js';
+import { PasswordHasher, UsersService, type NewUser, type User } from '../users/index.js';
 import { AccessTokenService } from './access-token.service.js';
 import { type ClientInfo, SessionsService } from './sessions.service.js';
 

@@ -9,11 +9,13 @@ import type { ListDefinition, Page } from '../../common/pagination/list-definiti
 import { Paginator } from '../../common/pagination/paginator.js';
 import { currentTimestampSql } from '../../database/column-types.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
-import { User } from '../users/entities/user.entity.js';
+import { User } from '../users/index.js';
 import { RefreshToken } from './entities/refresh-token.entity.js';
 import { Session } from './entities/session.entity.js';
 import type { ListSessionsQuery } from './dto/list-sessions.query.js';
 import { generateRefreshToken, hashRefreshToken } from './refresh-token.js';
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const SESSION_LIST: ListDefinition<Session> = {
   name: 'sessions',
@@ -150,6 +152,9 @@ export class SessionsService {
   }
 
   async findOwnerId(sessionId: string): Promise<number | undefined> {
+    // Ids are UUIDs: anything else is unknown on both databases (PostgreSQL would reject the
+    // comparison with a uuid column instead of finding nothing).
+    if (!UUID_PATTERN.test(sessionId)) return undefined;
     const session = await this.sessions.findOne({
       where: { id: sessionId },
       select: { id: true, userId: true },

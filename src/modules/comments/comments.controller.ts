@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { OptionalAuth } from '../../common/auth/auth.decorators.js';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js';
 import { CurrentUser } from '../../common/auth/current-user.decorator.js';
@@ -41,6 +41,8 @@ export class CommentsController {
   @HttpCode(204)
   @OwnedBy(CommentOwnershipPolicy)
   @ApiOperation({ summary: 'Delete a comment (its author only)' })
+  // The ownership policy has already checked that comment :id belongs to article :slug.
+  @ApiParam({ name: 'slug', type: String, description: 'Slug of the commented article' })
   async delete(@Param('id') id: string): Promise<void> {
     await this.comments.delete(Number(id));
   }

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ArticlesModule } from '../articles/articles.module.js';
-import { ProfilesModule } from '../profiles/profiles.module.js';
+import { ArticlesModule } from '../articles/index.js';
+import { ProfilesModule } from '../profiles/index.js';
 import { CommentOwnershipPolicy } from './comment-ownership.policy.js';
 import { CommentsController } from './comments.controller.js';
 import { CommentsService } from './comments.service.js';

@@ -5,9 +5,9 @@ import type { ListDefinition } from '../../common/pagination/list-definition.js'
 import { Paginator } from '../../common/pagination/paginator.js';
 import { AppConfig } from '../../config/app.config.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
-import { ArticlesService } from '../articles/articles.service.js';
-import { ProfilesService } from '../profiles/profiles.service.js';
-import type { User } from '../users/entities/user.entity.js';
+import { ArticlesService } from '../articles/index.js';
+import { ProfilesService } from '../profiles/index.js';
+import type { User } from '../users/index.js';
 import type { CommentView } from './dto/comment.response.js';
 import type { ListCommentsQuery } from './dto/list-comments.query.js';
 import { Comment } from './entities/comment.entity.js';

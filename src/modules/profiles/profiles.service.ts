@@ -3,8 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { NotFoundError, ValidationError } from '../../common/errors/domain-errors.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
-import type { User } from '../users/entities/user.entity.js';
-import { UsersService } from '../users/users.service.js';
+import { UsersService, type User } from '../users/index.js';
 import { ProfileView } from './dto/profile.response.js';
 import { Follow } from './entities/follow.entity.js';
 

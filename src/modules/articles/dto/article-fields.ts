@@ -9,15 +9,8 @@ import {
   Matches,
   MaxLength,
   MinLength,
-  NotContains,
 } from 'class-validator';
-
-/**
- * Rejects NUL characters. PostgreSQL cannot store them and fails the whole statement on one, so
- * text bound for the database is checked here: the client gets a 422, not a 500.
- */
-export const NoNulCharacters = (options: { each?: boolean } = {}) =>
-  NotContains('\u0000', { ...options, message: 'must not contain NUL characters' });
+import { NoNulCharacters } from '../../../common/validation/no-nul-characters.js';
 
 const trim = Transform(({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim() : value,

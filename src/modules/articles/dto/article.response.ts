@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ProfileView } from '../../profiles/dto/profile.response.js';
+import { ProfileView } from '../../profiles/index.js';
 
 /** An article in a list: everything but the body (RealWorld since 2024-08). */
 export class ArticleSummaryView {

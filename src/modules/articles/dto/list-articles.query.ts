@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { ListQueryDto } from '../../../common/pagination/list-query.dto.js';
-import { NoNulCharacters } from './article-fields.js';
+import { NoNulCharacters } from '../../../common/validation/no-nul-characters.js';
 
 /** `GET /api/articles` filters (combinable) plus paging; sorts: `createdAt` (default `-createdAt`). */
 export class ListArticlesQuery extends ListQueryDto {

@@ -1,5 +1,5 @@
 import { WrappedBody } from '../../../common/validation/wrapped-body.decorator.js';
-import { EmailField, PasswordField, UsernameField } from '../../users/dto/user-fields.js';
+import { EmailField, PasswordField, UsernameField } from '../../users/index.js';
 
 export class RegisterUserFields {
   @UsernameField() username: string;

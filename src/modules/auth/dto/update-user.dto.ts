@@ -5,7 +5,7 @@ import {
   ImageField,
   PasswordField,
   UsernameField,
-} from '../../users/dto/user-fields.js';
+} from '../../users/index.js';
 
 export class UpdateUserFields {
   @EmailField(false) email?: string;

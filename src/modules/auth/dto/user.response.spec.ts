@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { User } from '../../users/entities/user.entity.js';
+import type { User } from '../../users/index.js';
 import { UserResponse } from './user.response.js';
 
 const entity = {

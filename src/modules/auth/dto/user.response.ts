@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { User } from '../../users/entities/user.entity.js';
+import type { User } from '../../users/index.js';
 
 /** The RealWorld `user` object, plus `refreshToken` when a session was just started or rotated. */
 export class UserView {

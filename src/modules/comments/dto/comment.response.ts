@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ProfileView } from '../../profiles/dto/profile.response.js';
+import { ProfileView } from '../../profiles/index.js';
 
 export class CommentView {
   @ApiProperty({ type: 'integer', example: 1 }) id: number;

@@ -1,7 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { WrappedBody } from '../../../common/validation/wrapped-body.decorator.js';
 import { Transform } from 'class-transformer';
-import { IsString, MaxLength, MinLength, NotContains } from 'class-validator';
+import { IsString, MaxLength, MinLength } from 'class-validator';
+import { NoNulCharacters } from '../../../common/validation/no-nul-characters.js';
 
 export class NewCommentFields {
   @ApiProperty({ example: 'It takes a Jacobian' })
@@ -9,8 +10,7 @@ export class NewCommentFields {
   @IsString()
   @MinLength(1, { message: "can't be blank" })
   @MaxLength(20_000)
-  // PostgreSQL cannot store NUL characters; reject them here rather than fail with a 500.
-  @NotContains('\u0000', { message: 'must not contain NUL characters' })
+  @NoNulCharacters()
   body: string;
 }
 

@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { ROLES, type Role } from '../../../common/auth/role.js';
 import { ListQueryDto } from '../../../common/pagination/list-query.dto.js';
+import { NoNulCharacters } from '../../../common/validation/no-nul-characters.js';
 
 /** `GET /api/users` (admin): paging, sort (`createdAt`, `username`, `email`, `id`) and filters. */
 export class ListUsersQuery extends ListQueryDto {
@@ -14,5 +15,6 @@ export class ListUsersQuery extends ListQueryDto {
   @IsOptional()
   @IsString()
   @MaxLength(100)
+  @NoNulCharacters()
   search?: string;
 }

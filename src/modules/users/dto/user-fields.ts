@@ -11,6 +11,7 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
+import { NoNulCharacters } from '../../../common/validation/no-nul-characters.js';
 
 /** Field decorators shared by the registration and update DTOs: validation and docs at once. */
 const trim = Transform(({ value }: { value: unknown }) =>
@@ -62,6 +63,7 @@ export const BioField = () =>
     IsOptional(),
     IsString(),
     MaxLength(10_000),
+    NoNulCharacters(),
   );
 
 export const ImageField = () =>
@@ -78,4 +80,5 @@ export const ImageField = () =>
       { message: 'must be an http(s) URL' },
     ),
     MaxLength(2048),
+    NoNulCharacters(),
   );

@@ -1,0 +1,112 @@
+// Child processes of the benchmark: the app, the baseline and the seed. Each runs with an
+// explicit environment (nothing inherited but PATH/HOME), so a developer's .env or shell
+// variables cannot change what is measured.
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+export const JWT_SECRET = 'bench-only-secret-0123456789abcdefghijklmnopqrstuvwxyz';
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** Environment shared by the app and the baseline: same database, secret and pool size. */
+export function serverEnv(databaseUrl, port, extra = {}) {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    LOG_PRETTY: 'false',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: '10',
+    // Production fails fast (503) after 1 s without a free connection; a loaded benchmark host
+    // queues longer than that. Both servers wait up to 10 s, and both stop statements at 5 s.
+    DATABASE_CONNECT_TIMEOUT_MS: '10000',
+    DATABASE_STATEMENT_TIMEOUT_MS: '5000',
+    JWT_SECRET,
+    JWT_ACCESS_TTL_SECONDS: '3600',
+    // The benchmark is one client address hammering a few accounts: lift every limiter.
+    RATE_LIMIT_MAX: '1000000',
+    RATE_LIMIT_AUTH_MAX: '1000000',
+    RATE_LIMIT_LOGIN_ACCOUNT_MAX: '1000000',
+    ...extra,
+  };
+}
+
+/** Starts `node script` (its output goes to ours) and waits until `readyPath` answers 200. */
+export async function startServer({ name, script, args = [], env, port, readyPath }) {
+  const child = spawn(process.execPath, [script, ...args], {
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  let exit;
+  child.on('exit', (code, signal) => (exit = { code, signal }));
+  const url = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; ; attempt++) {
+    const response = await fetch(url + readyPath).catch(() => null);
+    if (response?.ok) break;
+    if (exit) throw new Error(`${name} exited during start-up (${exit.code ?? exit.signal})`);
+    if (attempt > 600) throw new Error(`${name} did not become ready within 60 s`);
+    await sleep(100);
+  }
+  return {
+    name,
+    url,
+    pid: child.pid,
+    get exited() {
+      return exit;
+    },
+    /** Resets the peak resident set size, so the next {@link peakRssMb} covers one run only. */
+    resetPeakRss() {
+      try {
+        writeFileSync(`/proc/${child.pid}/clear_refs`, '5');
+      } catch {
+        // Not Linux, or not permitted: the peak then covers the process lifetime.
+      }
+    },
+    /** VmHWM (peak RSS) in MiB, or null where /proc is not available. */
+    peakRssMb() {
+      try {
+        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+        const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]);
+        return Number.isFinite(kb) ? kb / 1024 : null;
+      } catch {
+        return null;
+      }
+    },
+    async stop() {
+      if (exit) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Runs a script to completion with output shown; resolves with its duration in seconds. */
+export function runScript(script, args, env) {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [script, ...args], { env, stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve((performance.now() - started) / 1000)
+        : reject(new Error(`${script} exited with ${code}`)),
+    );
+  });
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,503 @@
+// `npm run bench`: Conduit against a hand-written Fastify + pg baseline (bench/baseline), in
+// one run on one machine, so the ratios mean something wherever it runs. Seeds a scratch
+// PostgreSQL database, starts both servers, warms them, drives them alternately with
+// autocannon over the same scenarios, then counts SQL statements per request and EXPLAINs the
+// main ones. Writes bench/results/latest.{json,md} and the results section of
+// docs/performance.md (a --quick run writes bench/results/quick.* and leaves the docs alone).
+// Exits 1 when any request failed or the two servers answered differently.
+//
+// Usage: npm run bench [-- --quick] [--seconds N] [--rounds N] [--connections N]
+//        [--users N] [--articles N] [--comments N] [--keep-db] [--no-docs]
+// Env:   BENCH_DATABASE_URL  use this (PostgreSQL) database instead of a scratch one; seeded
+//                            data in it is replaced, the database is not dropped
+//        BENCH_PG_ADMIN_URL  where to create the scratch database
+//                            (default postgres://postgres@127.0.0.1:5432/postgres)
+import { cpSync, existsSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { printTable, updateDocs, writeResults } from './lib/report.mjs';
+import { startPgWireTap } from './lib/pg-wire-tap.mjs';
+import { baselineQueriesDuring, explain, statementsDuring } from './lib/sql-checks.mjs';
+import { freePort, runScript, serverEnv, startServer } from './lib/servers.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SEED_PASSWORD = 'seed-password';
+
+const options = parseArgs(process.argv.slice(2));
+const cleanups = [];
+let interrupted = false;
+process.on('SIGINT', () => {
+  interrupted = true;
+  console.error('\nbench: interrupted, cleaning up…');
+});
+
+try {
+  process.exitCode = await main();
+} catch (error) {
+  console.error(`bench failed: ${error.stack ?? error}`);
+  process.exitCode = 1;
+} finally {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch((e) => console.error(e));
+}
+
+async function main() {
+  const started = performance.now();
+  const app = snapshotBuild();
+  const databaseUrl = await scratchDatabase();
+  const db = new pg.Client({ connectionString: databaseUrl });
+
+  log(`seeding ${options.users} users, ${options.articles} articles, ${options.comments} comments`);
+  const seedSeconds = await runScript(
+    join(app, 'src/database/seeds/run-seed.js'),
+    ['--users', options.users, '--articles', options.articles, '--comments', options.comments]
+      .map(String)
+      .concat('--reset'),
+    serverEnv(databaseUrl, 0, { SEED_PASSWORD }),
+  );
+  await db.connect();
+  cleanups.push(() => db.end());
+
+  const [oursPort, basePort] = [await freePort(), await freePort()];
+  const ours = await startServer({
+    name: 'app',
+    script: join(app, 'src/main.js'),
+    env: serverEnv(databaseUrl, oursPort),
+    port: oursPort,
+    readyPath: '/api/health/ready',
+  });
+  cleanups.push(() => ours.stop());
+  const baseline = await startServer({
+    name: 'baseline',
+    script: join(root, 'bench/baseline/server.mjs'),
+    env: serverEnv(databaseUrl, basePort),
+    port: basePort,
+    readyPath: '/hello',
+  });
+  cleanups.push(() => baseline.stop());
+
+  const fixtures = await prepareFixtures(db, ours, baseline);
+  const scenarios = defineScenarios(fixtures);
+  const mismatches = await compareResponses(scenarios, ours, baseline);
+
+  log(`warming up (${options.warmSeconds} s per scenario and server)`);
+  for (const scenario of scenarios)
+    for (const server of [ours, baseline])
+      await load(server, scenario, options.warmSeconds, scenario.connections);
+
+  const measured = [];
+  for (const scenario of scenarios) {
+    const runs = { ours: [], baseline: [] };
+    for (let round = 0; round < options.rounds && !interrupted; round++) {
+      // Alternate who goes first, so drift (thermal, background work) hits both alike.
+      const order = round % 2 === 0 ? ['ours', 'baseline'] : ['baseline', 'ours'];
+      for (const side of order) {
+        const server = side === 'ours' ? ours : baseline;
+        server.resetPeakRss();
+        const run = await load(server, scenario, options.seconds, scenario.connections);
+        runs[side].push({ ...run, peakRssMb: server.peakRssMb() });
+      }
+    }
+    const result = {
+      id: scenario.id,
+      title: scenario.title,
+      ours: combine(runs.ours),
+      baseline: combine(runs.baseline),
+    };
+    result.ratio = result.ours.rps / result.baseline.rps;
+    measured.push(result);
+    log(
+      `${scenario.title}: ${result.ours.rps.toFixed(0)} vs ${result.baseline.rps.toFixed(0)} req/s (×${result.ratio.toFixed(2)})`,
+    );
+  }
+  if (interrupted) return 130;
+  await ours.stop();
+
+  log('counting SQL statements per request and checking plans');
+  await sqlChecks(scenarios, measured, { app, databaseUrl, db, baseline });
+  await baseline.stop();
+
+  const result = {
+    meta: await describeRun(db, seedSeconds),
+    scenarios: measured,
+    targets: targets(measured),
+    mismatches,
+  };
+  printTable(result);
+  const name = options.quick ? 'quick' : 'latest';
+  const results = join(root, 'bench/results');
+  writeResults(result, join(results, `${name}.json`), join(results, `${name}.md`));
+  log(`wrote bench/results/${name}.json and .md`);
+  if (!options.quick && options.docs) {
+    if (updateDocs(join(root, 'docs/performance.md'), result))
+      log('updated the results section of docs/performance.md');
+    else log('docs/performance.md has no bench:results markers; not updated');
+  }
+  log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+
+  const failed = measured.filter((s) => failures(s.ours) + failures(s.baseline) > 0);
+  for (const s of failed)
+    console.error(
+      `bench: ${s.title} had failed or non-2xx responses (status codes seen: ${[...s.ours.statusCodes, ...s.baseline.statusCodes].join(', ') || 'none'})`,
+    );
+  return failed.length > 0 || mismatches.length > 0 ? 1 : 0;
+}
+
+/**
+ * Runs a private copy of dist/: a concurrent `nest build` (which empties dist/) must not pull
+ * files away from the running servers. Kept inside node_modules so packages still resolve.
+ */
+function snapshotBuild() {
+  const source = join(root, 'dist');
+  if (!existsSync(join(source, 'src/main.js')))
+    throw new Error('dist/src/main.js is missing: build first (`npm run bench` does)');
+  const target = join(root, 'node_modules/.cache/conduit-bench/dist');
+  rmSync(target, { recursive: true, force: true });
+  cpSync(source, target, { recursive: true });
+  return target;
+}
+
+async function scratchDatabase() {
+  if (process.env.BENCH_DATABASE_URL) return process.env.BENCH_DATABASE_URL;
+  const adminUrl = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `conduit_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  log(`scratch database ${name}`);
+  if (!options.keepDb)
+    cleanups.push(async () => {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    });
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function prepareFixtures(db, ours, baseline) {
+  const seeded = (n) => `seed_${String(n).padStart(6, '0')}@seed.invalid`;
+  const login = async (email) => {
+    const response = await fetch(`${ours.url}/api/users/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: { email, password: SEED_PASSWORD } }),
+    });
+    if (!response.ok) throw new Error(`login of ${email} answered ${response.status}`);
+    return (await response.json()).user.token;
+  };
+  const { rows: tags } = await db.query(
+    `SELECT t.name FROM tags t JOIN article_tags l ON l.tag_id = t.id
+     GROUP BY t.name ORDER BY COUNT(*) DESC LIMIT 1`,
+  );
+  const { rows: slugs } = await db.query(
+    'SELECT slug FROM articles ORDER BY md5(id::text) LIMIT 50',
+  );
+  const depth = Math.floor(options.articles * 0.9);
+  const cursorAt = async (server) => {
+    const response = await fetch(`${server.url}/api/articles?offset=${depth - 20}&limit=20`);
+    return (await response.json()).nextCursor;
+  };
+  return {
+    tag: tags[0].name,
+    slugs: slugs.map((row) => row.slug),
+    depth,
+    cursor: { ours: await cursorAt(ours), baseline: await cursorAt(baseline) },
+    feedToken: await login(seeded(1)),
+    userToken: await login(seeded(2)),
+    loginEmails: Array.from({ length: 10 }, (_, i) => seeded(i + 3)),
+  };
+}
+
+/**
+ * Every scenario: the request(s) for each side, the table of its main statement and how to
+ * recognise that statement (and the count) among the app's logged queries.
+ */
+function defineScenarios(f) {
+  const get = (path, token) => ({
+    method: 'GET',
+    path,
+    headers: token ? { authorization: `Token ${token}` } : {},
+  });
+  const same = (requests) => ({ ours: requests, baseline: requests });
+  const articlesPage = /FROM "articles" "article" INNER JOIN "users".* LIMIT/;
+  const articlesCount = /COUNT\(.*FROM "articles"/;
+  const listChecks = { table: 'articles', main: articlesPage, count: articlesCount };
+  return [
+    { id: 'list', title: 'List articles, page 1', ...same([get('/api/articles')]), ...listChecks },
+    {
+      id: 'list-tag',
+      title: `List by tag (“${f.tag}”, the most used)`,
+      ...same([get(`/api/articles?tag=${encodeURIComponent(f.tag)}`)]),
+      ...listChecks,
+    },
+    {
+      id: 'deep-offset',
+      title: `Deep page by offset (${f.depth})`,
+      ...same([get(`/api/articles?offset=${f.depth}`)]),
+      ...listChecks,
+    },
+    {
+      id: 'deep-cursor',
+      title: `Deep page by cursor (${f.depth})`,
+      ours: [get(`/api/articles?cursor=${f.cursor.ours}`)],
+      baseline: [get(`/api/articles?cursor=${f.cursor.baseline}`)],
+      ...listChecks,
+    },
+    {
+      id: 'article',
+      title: 'Get article by slug (50 slugs)',
+      ...same(f.slugs.map((slug) => get(`/api/articles/${slug}`))),
+      table: 'articles',
+      main: /FROM "articles".*"slug" = /,
+    },
+    {
+      id: 'feed',
+      title: 'Feed (follows 50 authors)',
+      ...same([get('/api/articles/feed', f.feedToken)]),
+      ...listChecks,
+    },
+    {
+      id: 'user',
+      title: 'GET /api/user (authenticated)',
+      ...same([get('/api/user', f.userToken)]),
+      table: 'sessions',
+      main: /FROM "sessions"/,
+    },
+    {
+      id: 'health',
+      title: 'Health vs hello-world',
+      ours: [get('/api/health')],
+      baseline: [get('/hello')],
+      compare: false,
+    },
+    {
+      id: 'login',
+      title: 'Login (argon2id verify)',
+      ...same(
+        f.loginEmails.map((email) => ({
+          method: 'POST',
+          path: '/api/users/login',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ user: { email, password: SEED_PASSWORD } }),
+        })),
+      ),
+      table: 'users',
+      main: /FROM "users".*"email" = /,
+      compare: false,
+    },
+  ];
+}
+
+/** The two servers must answer the same JSON (cursors and tokens aside), or ratios mean nothing. */
+async function compareResponses(scenarios, ours, baseline) {
+  const mismatches = [];
+  const normalise = (body) => {
+    delete body.nextCursor;
+    if (body.user) delete body.user.token;
+    return canonical(body);
+  };
+  for (const scenario of scenarios) {
+    if (scenario.compare === false) continue;
+    const fetchJson = async (server, request) => {
+      const response = await fetch(server.url + request.path, { headers: request.headers });
+      return { status: response.status, body: normalise(await response.json()) };
+    };
+    const [a, b] = [
+      await fetchJson(ours, scenario.ours[0]),
+      await fetchJson(baseline, scenario.baseline[0]),
+    ];
+    if (a.status !== 200 || JSON.stringify(a) !== JSON.stringify(b))
+      mismatches.push(`${scenario.title}: app ${a.status} vs baseline ${b.status}, bodies differ`);
+  }
+  return mismatches;
+}
+
+function canonical(value) {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, canonical(value[key])]),
+    );
+  return value;
+}
+
+async function load(server, scenario, seconds, connections = options.connections) {
+  const requests = server.name === 'app' ? scenario.ours : scenario.baseline;
+  const result = await autocannon({
+    url: server.url,
+    connections,
+    duration: seconds,
+    requests,
+  });
+  return {
+    total: result.requests.total,
+    seconds: result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    statusCodes: result.non2xx > 0 ? Object.keys(result.statusCodeStats ?? {}) : [],
+  };
+}
+
+function combine(runs) {
+  const sum = (key) => runs.reduce((total, run) => total + run[key], 0);
+  const mean = (key) => sum(key) / runs.length;
+  return {
+    rps: sum('total') / sum('seconds'),
+    p50: mean('p50'),
+    p99: mean('p99'),
+    errors: sum('errors'),
+    timeouts: sum('timeouts'),
+    non2xx: sum('non2xx'),
+    peakRssMb: Math.max(...runs.map((run) => run.peakRssMb ?? 0)) || null,
+    statusCodes: [...new Set(runs.flatMap((run) => run.statusCodes))],
+  };
+}
+
+function failures(side) {
+  return side.errors + side.timeouts + side.non2xx;
+}
+
+/**
+ * A second app instance reaches PostgreSQL through a wire tap that records each statement
+ * with its parameters; each scenario's request is sent to it twice (cold, warm).
+ */
+async function sqlChecks(scenarios, measured, { app, databaseUrl, db, baseline }) {
+  const tap = await startPgWireTap(new URL(databaseUrl));
+  const tapped = new URL(databaseUrl);
+  tapped.hostname = '127.0.0.1';
+  tapped.port = String(tap.port);
+  const port = await freePort();
+  const counting = await startServer({
+    name: 'app',
+    script: join(app, 'src/main.js'),
+    env: serverEnv(tapped.toString(), port),
+    port,
+    readyPath: '/api/health',
+  });
+  try {
+    for (const scenario of scenarios) {
+      const result = measured.find((s) => s.id === scenario.id);
+      if (!result) continue;
+      const send = (server, request) =>
+        fetch(server.url + request.path, {
+          method: request.method,
+          headers: request.headers,
+          body: request.body,
+        }).then((response) => response.arrayBuffer());
+      const cold = await statementsDuring(tap, () => send(counting, scenario.ours[0]));
+      const warm = await statementsDuring(tap, () => send(counting, scenario.ours[0]));
+      result.ours.queriesCold = cold.length;
+      result.ours.queries = warm.length;
+      result.baseline.queriesCold = await baselineQueriesDuring(baseline.url, () =>
+        send(baseline, scenario.baseline[0]),
+      );
+      result.baseline.queries = await baselineQueriesDuring(baseline.url, () =>
+        send(baseline, scenario.baseline[0]),
+      );
+      if (!scenario.table) continue;
+      const statements = [...cold, ...warm];
+      const check = async (pattern) => {
+        const statement = statements.find((s) => pattern.test(s.sql));
+        if (!statement) return { error: 'statement not seen' };
+        return explain(db, statement, scenario.table).catch((error) => ({ error: error.message }));
+      };
+      result.plan = { main: await check(scenario.main) };
+      if (scenario.count) result.plan.count = await check(scenario.count);
+    }
+  } finally {
+    await counting.stop();
+    await tap.close();
+  }
+}
+
+function targets(measured) {
+  const byId = Object.fromEntries(measured.map((s) => [s.id, s]));
+  const list = [];
+  const ratio = (id, name, minimum) =>
+    byId[id] &&
+    list.push({
+      name,
+      target: `≥ ${minimum}× baseline`,
+      actual: `${byId[id].ratio.toFixed(2)}×`,
+      met: byId[id].ratio >= minimum,
+    });
+  ratio('list', 'List articles throughput', 0.85);
+  ratio('health', 'Health throughput vs hello-world', 0.7);
+  if (byId.list && byId['deep-cursor']) {
+    const slowdown = byId['deep-cursor'].ours.p50 / byId.list.ours.p50;
+    list.push({
+      name: 'Deep cursor page p50 latency vs page 1',
+      target: '≤ 1.2×',
+      actual: `${slowdown.toFixed(2)}×`,
+      met: slowdown <= 1.2,
+    });
+  }
+  return list;
+}
+
+async function describeRun(db, seedSeconds) {
+  const cpu = cpus();
+  const { rows } = await db.query('SHOW server_version');
+  return {
+    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    machine: `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${process.platform}`,
+    node: process.versions.node,
+    postgres: rows[0].server_version.split(' ')[0],
+    quick: options.quick,
+    dataset: { users: options.users, articles: options.articles, comments: options.comments },
+    seedSeconds,
+    seconds: options.seconds,
+    rounds: options.rounds,
+    connections: options.connections,
+  };
+}
+
+function parseArgs(argv) {
+  const quick = argv.includes('--quick');
+  const parsed = {
+    quick,
+    users: quick ? 1_000 : 10_000,
+    articles: quick ? 5_000 : 100_000,
+    comments: quick ? 5_000 : 100_000,
+    seconds: quick ? 1.5 : 5,
+    warmSeconds: quick ? 0.5 : 2,
+    rounds: quick ? 1 : 2,
+    connections: 10,
+    keepDb: false,
+    docs: true,
+  };
+  const numeric = ['seconds', 'rounds', 'connections', 'users', 'articles', 'comments'];
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i].replace(/^--/, '');
+    if (flag === 'quick') continue;
+    else if (flag === 'keep-db') parsed.keepDb = true;
+    else if (flag === 'no-docs') parsed.docs = false;
+    else if (numeric.includes(flag)) {
+      const value = Number(argv[++i]);
+      if (!(value > 0)) throw new Error(`--${flag} needs a positive number`);
+      parsed[flag] = value;
+    } else {
+      console.error(`unknown option ${argv[i]}; see the header of bench/run.mjs`);
+      process.exit(2);
+    }
+  }
+  if (parsed.articles < 100) throw new Error('--articles must be at least 100');
+  if (parsed.users < 12) throw new Error('--users must be at least 12');
+  return parsed;
+}
+
+function log(message) {
+  console.log(`bench: ${message}`);
+}

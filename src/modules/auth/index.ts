@@ -1,0 +1,9 @@
+/**
+ * Public surface of the auth module: the only file other feature modules may import from it
+ * (entity files excepted, see eslint.config.js).
+ */
+export { AuthModule } from './auth.module.js';
+export { AuthService } from './auth.service.js';
+export { SessionsService } from './sessions.service.js';
+export { Session } from './entities/session.entity.js';
+export { RefreshToken } from './entities/refresh-token.entity.js';

@@ -1,0 +1,187 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { Api } from '../support/http.js';
+import {
+  buildApp,
+  freePort,
+  removeBuild,
+  repoRoot,
+  type ServerProcess,
+  spawnServer,
+  stopAllServers,
+  waitUntilListening,
+} from '../support/spawn-server.js';
+import { createTestDatabase, dialect, type TestDatabase } from '../support/test-database.js';
+import { registerUser, type RegisteredUser } from '../support/users.js';
+
+/** Debian's Chromium (`apt-get install chromium`); never a downloaded browser. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Screenshots for a human to look at (gitignored). */
+const OUTPUT_DIR = join(repoRoot, 'test-output', 'swagger-ui');
+
+/**
+ * Swagger UI in a real (headless) browser against the built server: a user logs in through
+ * the "Try it out" of POST /api/users/login, authorizes with the token the page shows, and
+ * calls GET /api/user. Proves the UI's assets load under the production CSP and that the
+ * documented security schemes actually work from the page.
+ */
+describe(`Swagger UI in Chromium (${dialect})`, () => {
+  let database: TestDatabase;
+  let server: ServerProcess;
+  let baseUrl: string;
+  let user: RegisteredUser;
+  let userDataDir: string;
+  let workDir: string;
+  let context: BrowserContext;
+  let page: Page;
+  /** Uncaught page errors and CSP violations: Swagger UI must run without either. */
+  const pageProblems: string[] = [];
+
+  beforeAll(async () => {
+    await buildApp();
+    database = await createTestDatabase();
+    workDir = mkdtempSync(join(tmpdir(), 'conduit-swagger-ui-'));
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    server = spawnServer(
+      {
+        NODE_ENV: 'production',
+        JWT_SECRET: randomBytes(48).toString('base64url'),
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        // ':memory:' would not outlive the process's first connection; use a file.
+        ...(dialect === 'sqlite' ? { SQLITE_PATH: join(workDir, 'conduit.sqlite') } : database.env),
+      },
+      workDir,
+    );
+    await waitUntilListening(server, baseUrl);
+    user = await registerUser(new Api(baseUrl), 'swagger');
+
+    userDataDir = mkdtempSync(join(tmpdir(), 'conduit-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1280, height: 900 },
+      // No sandbox (containers, root); no GPU; and nothing that phones home, since the CI
+      // machine has no network and Chromium stalls on background requests otherwise.
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (/Content[- ]Security[- ]Policy/i.test(message.text())) {
+        pageProblems.push(`console: ${message.text()}`);
+      }
+    });
+  }, 240_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await stopAllServers();
+    await database?.drop();
+    await removeBuild();
+    for (const dir of [userDataDir, workDir]) {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  /** The operation block for `method path`, found by what the page shows, not generated ids. */
+  function operation(method: string, path: string): Locator {
+    return page
+      .locator(`.opblock.opblock-${method}`)
+      .filter({ has: page.locator(`.opblock-summary-path[data-path="${path}"]`) });
+  }
+
+  /** Expands an operation, presses "Try it out", optionally fills the body, then "Execute". */
+  async function tryItOut(block: Locator, body?: unknown): Promise<void> {
+    await block.locator('.opblock-summary-control').click();
+    await block.getByRole('button', { name: 'Try it out' }).click();
+    if (body !== undefined) {
+      await block.locator('textarea.body-param__text').fill(JSON.stringify(body));
+    }
+    await block.getByRole('button', { name: 'Execute' }).click();
+  }
+
+  /** The status code and body of the live response the page shows under an operation. */
+  async function shownResponse(block: Locator): Promise<{ status: string; body: string }> {
+    const row = block.locator('.live-responses-table tbody tr.response').first();
+    await row.waitFor();
+    return {
+      status: (await row.locator('.response-col_status').innerText()).trim(),
+      body: await row.locator('.highlight-code pre').first().innerText(),
+    };
+  }
+
+  it('logs in, authorizes with the token and shows the current user (200)', async () => {
+    mkdirSync(OUTPUT_DIR, { recursive: true });
+    try {
+      await page.goto(`${baseUrl}/docs`);
+      await expect(page.locator('.information-container .title').innerText()).resolves.toContain(
+        'Conduit Platform API',
+      );
+
+      // 1. POST /api/users/login through "Try it out"; the token is read from the page.
+      const login = operation('post', '/api/users/login');
+      await tryItOut(login, { user: { email: user.email, password: user.password } });
+      const loginResponse = await shownResponse(login);
+      expect(loginResponse.status).toBe('200');
+      const token: string = JSON.parse(loginResponse.body).user.token;
+      expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+
+      // 2. "Authorize" with the Bearer scheme (Swagger UI adds the `Bearer ` prefix itself).
+      await page
+        .locator('.scheme-container')
+        .getByRole('button', { name: /Authorize/ })
+        .click();
+      const bearer = page
+        .locator('.modal-ux .auth-container')
+        .filter({ has: page.locator('h4', { hasText: 'Bearer' }) });
+      await bearer.locator('input').fill(token);
+      await bearer.getByRole('button', { name: 'Apply credentials' }).click();
+      await bearer.getByText('Authorized', { exact: true }).waitFor();
+      await bearer.getByRole('button', { name: 'Close' }).click();
+      await page.locator('.modal-ux').waitFor({ state: 'detached' });
+
+      // 3. GET /api/user with the authorization the page now holds.
+      const sentAuthorization = page
+        .waitForRequest((request) => request.url() === `${baseUrl}/api/user`)
+        .then((request) => request.headers()['authorization']);
+      const current = operation('get', '/api/user');
+      await tryItOut(current);
+      expect(await sentAuthorization).toBe(`Bearer ${token}`);
+      const currentResponse = await shownResponse(current);
+      await current.screenshot({ path: join(OUTPUT_DIR, `current-user-${dialect}.png`) });
+
+      expect(currentResponse.status).toBe('200');
+      expect(JSON.parse(currentResponse.body).user).toMatchObject({
+        username: user.username,
+        email: user.email,
+      });
+      await expect(current.innerText()).resolves.toContain(user.username);
+      expect(pageProblems).toEqual([]);
+    } catch (error) {
+      // The page as it was when a step failed, next to the success screenshot.
+      await page
+        .screenshot({ path: join(OUTPUT_DIR, `failure-${dialect}.png`), fullPage: true })
+        .catch(() => undefined);
+      throw new Error(
+        `${(error as Error).message}\npage problems: ${JSON.stringify(pageProblems)}\n` +
+          `server stderr:\n${server.stderr()}`,
+        { cause: error },
+      );
+    }
+  }, 90_000);
+});
