@@ -226,7 +226,7 @@ function defineScenarios(f) {
     headers: token ? { authorization: `Token ${token}` } : {},
   });
   const same = (requests) => ({ ours: requests, baseline: requests });
-  const articlesPage = /FROM "articles" "article" INNER JOIN "users".* LIMIT/;
+  const articlesPage = /FROM "articles" "article" (?:LEFT|INNER) JOIN "users".* LIMIT/;
   const articlesCount = /COUNT\(.*FROM "articles"/;
   const listChecks = { table: 'articles', main: articlesPage, count: articlesCount };
   return [

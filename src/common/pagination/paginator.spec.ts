@@ -56,7 +56,15 @@ class FakeQuery {
   ) {}
 
   clone() {
-    return { getCount: async () => ((this.counted = true), this.data.length) };
+    const count = { count: String(this.data.length) };
+    const counting = {
+      select: (selection: string, alias: string) => {
+        expect([selection, alias]).toEqual(['COUNT(*)', 'count']);
+        return counting;
+      },
+      getRawOne: async () => ((this.counted = true), count),
+    };
+    return counting;
   }
   andWhere(sql: string, parameters: Record<string, unknown>) {
     this.wheres.push({ sql, parameters });
