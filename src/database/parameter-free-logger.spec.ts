@@ -24,6 +24,13 @@ describe('ParameterFreeLogger', () => {
     expect(printed.join('\n')).not.toContain(HASH);
   });
 
+  it('prints plain text, without colour codes, even when CI=true makes colours look supported', () => {
+    new ParameterFreeLogger(true).logQuery('SELECT 1 FROM users', []);
+    expect(printed.join('\n')).toContain('SELECT 1 FROM users');
+    // eslint-disable-next-line no-control-regex
+    expect(printed.join('\n')).not.toMatch(/\u001b\[/);
+  });
+
   it('logs a failed or slow query without its bound parameters', () => {
     const logger = new ParameterFreeLogger(true);
     logger.logQueryError(new Error('boom'), 'SELECT 1 WHERE token_hash = ?', ['secret-hash']);

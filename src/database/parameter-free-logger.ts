@@ -1,15 +1,17 @@
-import { AdvancedConsoleLogger, type Logger, type LoggerOptions, type QueryRunner } from 'typeorm';
+import { type Logger, type LoggerOptions, type QueryRunner, SimpleConsoleLogger } from 'typeorm';
 
 /**
  * TypeORM's console logger minus the bound parameters (DATABASE_LOGGING=true): they hold
  * password hashes, refresh-token hashes and personal data, which must not reach the log. The
- * SQL text itself only ever has placeholders.
+ * SQL text itself only ever has placeholders. Plain text (TypeORM's simple logger): the
+ * advanced one adds colour codes whenever it believes a terminal is attached (e.g. CI=true),
+ * which a log collector stores as noise.
  */
 export class ParameterFreeLogger implements Logger {
-  private readonly inner: AdvancedConsoleLogger;
+  private readonly inner: SimpleConsoleLogger;
 
   constructor(options?: LoggerOptions) {
-    this.inner = new AdvancedConsoleLogger(options);
+    this.inner = new SimpleConsoleLogger(options);
   }
 
   logQuery(query: string, _parameters?: unknown, queryRunner?: QueryRunner) {
