@@ -1,16 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
-  buildApp,
-  freePort,
+  type BuiltServer,
   removeBuild,
   type ServerProcess,
-  spawnServer,
+  startBuiltServer,
   stopAllServers,
-  waitUntilListening,
 } from '../support/spawn-server.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { TEST_JWT_SECRET } from '../support/test-app.js';
@@ -86,33 +81,25 @@ const isRunning = (pid: number): boolean => {
  * replacing a worker that dies and stopping everything on SIGTERM.
  */
 describe('cluster mode (built output)', () => {
-  let workDir: string;
   let database: TestDatabase;
-  let server: ServerProcess;
+  let server: BuiltServer;
   let baseUrl: string;
 
   beforeAll(async () => {
-    workDir = mkdtempSync(join(tmpdir(), 'conduit-cluster-'));
-    const [, port, db] = await Promise.all([buildApp(), freePort(), createTestDatabase()]);
-    database = db;
-    baseUrl = `http://127.0.0.1:${port}`;
-    server = spawnServer(
+    database = await createTestDatabase();
+    server = await startBuiltServer(
       {
         NODE_ENV: 'production',
         JWT_SECRET: TEST_JWT_SECRET,
         HOST: '127.0.0.1',
-        PORT: String(port),
         LOG_LEVEL: 'info',
         LOG_PRETTY: 'false',
         CLUSTER_WORKERS: '2',
-        ...(database.env.DATABASE_URL
-          ? database.env
-          : { SQLITE_PATH: join(workDir, 'conduit.sqlite') }),
+        ...database.env,
       },
-      workDir,
-      'cluster.js',
+      { entry: 'cluster.js' },
     );
-    await waitUntilListening(server, baseUrl);
+    baseUrl = server.baseUrl;
     await waitFor(server, 'two workers listening', () => listeningWorkers(server).size === 2);
   }, 180_000);
 
@@ -120,7 +107,6 @@ describe('cluster mode (built output)', () => {
     await stopAllServers();
     await removeBuild();
     await database?.drop();
-    rmSync(workDir, { recursive: true, force: true });
   });
 
   /** Sends requests until `wanted` distinct workers have logged one (at most 40 requests). */

@@ -7,12 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Api } from '../support/http.js';
 import {
   buildApp,
-  freePort,
+  type BuiltServer,
   removeBuild,
   type ServerProcess,
-  spawnServer,
+  startBuiltServer,
   stopAllServers,
-  waitUntilListening,
 } from '../support/spawn-server.js';
 import { createTestDatabase, dialect, type TestDatabase } from '../support/test-database.js';
 import { newCredentials, registerUser } from '../support/users.js';
@@ -66,11 +65,8 @@ describe(`graceful shutdown of the built server (${dialect})`, () => {
   }
 
   async function start(env: Record<string, string>) {
-    const port = await freePort();
-    const baseUrl = `http://127.0.0.1:${port}`;
-    const server = spawnServer({ ...env, PORT: String(port) }, env.WORK_DIR);
-    await waitUntilListening(server, baseUrl);
-    return { server, baseUrl, api: new Api(baseUrl) };
+    const server = await startBuiltServer(env, { workDir: env.WORK_DIR });
+    return { server, baseUrl: server.baseUrl, api: new Api(server.baseUrl) };
   }
 
   /** Waits for the process to end, at most `boundMs`; `undefined` if it is still running. */
@@ -117,7 +113,7 @@ describe(`graceful shutdown of the built server (${dialect})`, () => {
     let signalledAt = 0;
     let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     let exitedAfterMs = 0;
-    let server: ServerProcess;
+    let server: BuiltServer;
     let env: Record<string, string>;
     const persisted = new Map<string, boolean>();
 

@@ -8,13 +8,11 @@ import { migrations } from '../../src/database/migrations/index.js';
 import { Api } from '../support/http.js';
 import {
   buildApp,
+  type BuiltServer,
   removeBuild,
-  freePort,
   runToExit,
-  type ServerProcess,
-  spawnServer,
+  startBuiltServer,
   stopAllServers,
-  waitUntilListening,
 } from '../support/spawn-server.js';
 import { createTestDatabase, dialect, type TestDatabase } from '../support/test-database.js';
 import { registerUser } from '../support/users.js';
@@ -89,17 +87,15 @@ describe('server start-up (built output)', () => {
   describe('first start with no configuration at all', () => {
     let workDir: string;
     let baseUrl: string;
-    let server: ServerProcess;
+    let server: BuiltServer;
     let api: Api;
 
     beforeAll(async () => {
       // Only PORT is given (a free one, so parallel runs do not collide); everything else,
       // including NODE_ENV and the SQLite path, takes its default relative to the working dir.
       workDir = emptyWorkDir();
-      const port = await freePort();
-      baseUrl = `http://127.0.0.1:${port}`;
-      server = spawnServer({ PORT: String(port) }, workDir);
-      await waitUntilListening(server, baseUrl);
+      server = await startBuiltServer({}, { workDir });
+      baseUrl = server.baseUrl;
       api = new Api(baseUrl);
     }, 60_000);
 
@@ -162,27 +158,17 @@ describe('server start-up (built output)', () => {
 
   describe(`production start on the suite's database (${dialect})`, () => {
     let database: TestDatabase;
-    let server: ServerProcess;
+    let server: BuiltServer;
     let api: Api;
 
     beforeAll(async () => {
       database = await createTestDatabase();
-      const workDir = emptyWorkDir();
-      const port = await freePort();
-      const baseUrl = `http://127.0.0.1:${port}`;
-      // ':memory:' would vanish with the process; on SQLite use a file in the work dir.
-      const databaseEnv =
-        dialect === 'sqlite' ? { SQLITE_PATH: join(workDir, 'prod.sqlite') } : database.env;
-      server = spawnServer(
-        {
-          NODE_ENV: 'production',
-          JWT_SECRET: strongSecret,
-          PORT: String(port),
-          ...databaseEnv,
-        },
-        workDir,
-      );
-      await waitUntilListening(server, baseUrl);
+      server = await startBuiltServer({
+        NODE_ENV: 'production',
+        JWT_SECRET: strongSecret,
+        ...database.env,
+      });
+      const baseUrl = server.baseUrl;
       api = new Api(baseUrl);
     }, 60_000);
 

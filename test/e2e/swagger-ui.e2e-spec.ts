@@ -6,14 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { Api } from '../support/http.js';
 import {
-  buildApp,
-  freePort,
+  type BuiltServer,
   removeBuild,
   repoRoot,
-  type ServerProcess,
-  spawnServer,
+  startBuiltServer,
   stopAllServers,
-  waitUntilListening,
 } from '../support/spawn-server.js';
 import { createTestDatabase, dialect, type TestDatabase } from '../support/test-database.js';
 import { registerUser, type RegisteredUser } from '../support/users.js';
@@ -31,34 +28,24 @@ const OUTPUT_DIR = join(repoRoot, 'test-output', 'swagger-ui');
  */
 describe(`Swagger UI in Chromium (${dialect})`, () => {
   let database: TestDatabase;
-  let server: ServerProcess;
+  let server: BuiltServer;
   let baseUrl: string;
   let user: RegisteredUser;
   let userDataDir: string;
-  let workDir: string;
   let context: BrowserContext;
   let page: Page;
   /** Uncaught page errors and CSP violations: Swagger UI must run without either. */
   const pageProblems: string[] = [];
 
   beforeAll(async () => {
-    await buildApp();
     database = await createTestDatabase();
-    workDir = mkdtempSync(join(tmpdir(), 'conduit-swagger-ui-'));
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    server = spawnServer(
-      {
-        NODE_ENV: 'production',
-        JWT_SECRET: randomBytes(48).toString('base64url'),
-        PORT: String(port),
-        LOG_LEVEL: 'warn',
-        // ':memory:' would not outlive the process's first connection; use a file.
-        ...(dialect === 'sqlite' ? { SQLITE_PATH: join(workDir, 'conduit.sqlite') } : database.env),
-      },
-      workDir,
-    );
-    await waitUntilListening(server, baseUrl);
+    server = await startBuiltServer({
+      NODE_ENV: 'production',
+      JWT_SECRET: randomBytes(48).toString('base64url'),
+      LOG_LEVEL: 'warn',
+      ...database.env,
+    });
+    baseUrl = server.baseUrl;
     user = await registerUser(new Api(baseUrl), 'swagger');
 
     userDataDir = mkdtempSync(join(tmpdir(), 'conduit-chromium-'));
@@ -93,9 +80,7 @@ describe(`Swagger UI in Chromium (${dialect})`, () => {
     await stopAllServers();
     await database?.drop();
     await removeBuild();
-    for (const dir of [userDataDir, workDir]) {
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    }
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
   /** The operation block for `method path`, found by what the page shows, not generated ids. */

@@ -1,19 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { Api, type ApiResponse, type RequestOptions } from '../support/http.js';
 import {
-  buildApp,
-  freePort,
+  type BuiltServer,
   removeBuild,
-  type ServerProcess,
-  spawnServer,
+  startBuiltServer,
   stopAllServers,
-  waitUntilListening,
 } from '../support/spawn-server.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { FuzzRunner } from './fuzz/runner.js';
@@ -31,9 +25,8 @@ const ADMIN = { email: 'log-admin@example.com', password: 'Log-admin-pw-H5tV9qZ2
 const FUZZ_REQUESTS = Number(process.env.LOG_SECRECY_FUZZ_REQUESTS ?? 260);
 
 describe('log secrecy (built server, LOG_LEVEL=trace, DATABASE_LOGGING=true)', () => {
-  let server: ServerProcess;
+  let server: BuiltServer;
   let database: TestDatabase;
-  let workDir: string;
   let api: Api;
   let log = '';
   const passwords = new Set<string>();
@@ -68,34 +61,22 @@ describe('log secrecy (built server, LOG_LEVEL=trace, DATABASE_LOGGING=true)', (
   };
 
   beforeAll(async () => {
-    const [, port, db] = await Promise.all([
-      buildApp(),
-      freePort(),
-      createTestDatabase({ shareable: true }),
-    ]);
-    database = db;
-    workDir = mkdtempSync(join(tmpdir(), 'conduit-log-secrecy-'));
-    server = spawnServer(
-      {
-        NODE_ENV: 'production',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        JWT_SECRET,
-        LOG_LEVEL: 'trace',
-        LOG_PRETTY: 'false',
-        DATABASE_LOGGING: 'true',
-        ADMIN_EMAIL: ADMIN.email,
-        ADMIN_PASSWORD: ADMIN.password,
-        RATE_LIMIT_MAX: '1000000',
-        RATE_LIMIT_AUTH_MAX: '1000000',
-        RATE_LIMIT_LOGIN_ACCOUNT_MAX: '1000000',
-        ...database.env,
-      },
-      workDir,
-    );
-    const baseUrl = `http://127.0.0.1:${port}`;
-    await waitUntilListening(server, baseUrl);
-    api = new Api(baseUrl);
+    database = await createTestDatabase({ shareable: true });
+    server = await startBuiltServer({
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      JWT_SECRET,
+      LOG_LEVEL: 'trace',
+      LOG_PRETTY: 'false',
+      DATABASE_LOGGING: 'true',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      RATE_LIMIT_MAX: '1000000',
+      RATE_LIMIT_AUTH_MAX: '1000000',
+      RATE_LIMIT_LOGIN_ACCOUNT_MAX: '1000000',
+      ...database.env,
+    });
+    api = new Api(server.baseUrl);
     passwords.add(ADMIN.password);
 
     // Registration, including invalid attempts whose bodies carry passwords.
@@ -228,7 +209,7 @@ describe('log secrecy (built server, LOG_LEVEL=trace, DATABASE_LOGGING=true)', (
 
     // A short fuzz of every operation against the same server.
     const runner = new FuzzRunner(
-      { baseUrl, jwtSecret: JWT_SECRET, admin: ADMIN },
+      { baseUrl: server.baseUrl, jwtSecret: JWT_SECRET, admin: ADMIN },
       (await api.get('/docs-json')).body,
     );
     await runner.setup();
@@ -256,7 +237,6 @@ describe('log secrecy (built server, LOG_LEVEL=trace, DATABASE_LOGGING=true)', (
     await stopAllServers();
     await database?.drop();
     await removeBuild();
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
   });
 
   async function dropTable(table: string): Promise<void> {

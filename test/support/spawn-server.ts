@@ -1,6 +1,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -185,7 +186,58 @@ export async function waitUntilListening(
   );
 }
 
-/** Stops every server spawned by this file that is still running (for afterAll). */
+/**
+ * Stops every server spawned by this file that is still running and removes the working
+ * directories {@link startBuiltServer} created (for afterAll).
+ */
 export async function stopAllServers(): Promise<void> {
   await Promise.all([...running].map((server) => server.stop()));
+  for (const dir of temporaryWorkDirs) rmSync(dir, { recursive: true, force: true });
+  temporaryWorkDirs.clear();
+}
+
+export interface BuiltServer extends ServerProcess {
+  port: number;
+  /** `http://127.0.0.1:<port>` */
+  baseUrl: string;
+  /** The process's working directory (a fresh temporary one unless given). */
+  workDir: string;
+}
+
+export interface StartOptions {
+  /** Working directory; by default a fresh empty one, removed by {@link stopAllServers}. */
+  workDir?: string;
+  /** Compiled entry point beside main.js, e.g. `cluster.js`. */
+  entry?: string;
+  /** How long to wait for GET /api/health to answer 200. */
+  timeoutMs?: number;
+}
+
+const temporaryWorkDirs = new Set<string>();
+
+/**
+ * The one way tests run the built server: builds (memoised per test file), picks a free port
+ * unless `env.PORT` is given, spawns the entry point with exactly `env` in an empty working
+ * directory (no .env, no data/ of the checkout) and waits until it answers its health probe.
+ * A `database` env from createTestDatabase() that says `SQLITE_PATH=:memory:` is replaced by a
+ * file in the working directory, since an in-memory database would not outlive the process's
+ * first connection.
+ */
+export async function startBuiltServer(
+  env: Record<string, string>,
+  { workDir, entry = 'main.js', timeoutMs }: StartOptions = {},
+): Promise<BuiltServer> {
+  await buildApp();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
+  let dir = workDir;
+  if (!dir) {
+    dir = mkdtempSync(join(tmpdir(), 'conduit-server-'));
+    temporaryWorkDirs.add(dir);
+  }
+  const fullEnv: Record<string, string> = { ...env, PORT: String(port) };
+  if (fullEnv.SQLITE_PATH === ':memory:') fullEnv.SQLITE_PATH = join(dir, 'conduit.sqlite');
+  const server = spawnServer(fullEnv, dir, entry);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitUntilListening(server, baseUrl, timeoutMs);
+  return Object.assign(server, { port, baseUrl, workDir: dir });
 }
