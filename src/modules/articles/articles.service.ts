@@ -222,7 +222,15 @@ export class ArticlesService {
   }
 
   private async load(slug: string): Promise<Article> {
-    const article = await this.findBySlug(slug, { relations: { author: true } });
+    // A query builder without a limit: findOne() with a relation adds take: 1, and TypeORM then
+    // runs a DISTINCT id query before the real one. The slug is unique: one row at most.
+    const article = slug.includes('\u0000')
+      ? null
+      : await this.articles
+          .createQueryBuilder('article')
+          .innerJoinAndSelect('article.author', 'author')
+          .where('article.slug = :slug', { slug })
+          .getOne();
     if (!article) throw new NotFoundError('article', slug);
     return article;
   }
@@ -239,8 +247,15 @@ export class ArticlesService {
     return this.articles.findOne({ ...options, where: { slug } });
   }
 
-  private loadById(id: number): Promise<Article> {
-    return this.articles.findOneOrFail({ where: { id }, relations: { author: true } });
+  private async loadById(id: number): Promise<Article> {
+    // As in load(): no limit, so no DISTINCT pre-query.
+    const article = await this.articles
+      .createQueryBuilder('article')
+      .innerJoinAndSelect('article.author', 'author')
+      .where('article.id = :id', { id })
+      .getOne();
+    if (!article) throw new NotFoundError('article', id);
+    return article;
   }
 
   /** `base` if free (or already this article's), otherwise a suffixed variant. */

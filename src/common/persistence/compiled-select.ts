@@ -1,0 +1,38 @@
+import type { ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
+
+/**
+ * A read statement for a hot path, built once with TypeORM's query builder (so column and table
+ * names still come from the entity metadata) and then run as plain SQL with new parameter
+ * values. Building SQL from metadata and hydrating entities cost more CPU than a cheap indexed
+ * lookup itself: `GET /api/user`'s two lookups spent most of their framework time there.
+ *
+ * Rules: name every parameter (`:id`, never the object form of `where`, which invents names),
+ * select plain columns with explicit aliases, and compare dates in SQL rather than reading them
+ * back: rows come back as the driver returns them (PostgreSQL and SQLite differ for dates and
+ * booleans), while parameter values are converted per driver exactly as the builder would.
+ */
+export class CompiledSelect<Entity extends ObjectLiteral, Row extends ObjectLiteral> {
+  private sql?: string;
+
+  constructor(
+    private readonly repository: Repository<Entity>,
+    private readonly alias: string,
+    private readonly build: (builder: SelectQueryBuilder<Entity>) => SelectQueryBuilder<Entity>,
+  ) {}
+
+  /** Every matching row, as raw driver values under the selected aliases. */
+  async all(parameters: ObjectLiteral): Promise<Row[]> {
+    const { manager } = this.repository;
+    this.sql ??= this.build(this.repository.createQueryBuilder(this.alias)).getQuery();
+    const [query, values] = manager.connection.driver.escapeQueryWithParameters(
+      this.sql,
+      parameters,
+    );
+    return manager.query(query, values);
+  }
+
+  /** The first matching row, or undefined. */
+  async one(parameters: ObjectLiteral): Promise<Row | undefined> {
+    return (await this.all(parameters))[0];
+  }
+}
