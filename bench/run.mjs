@@ -12,8 +12,6 @@
 //                            data in it is replaced, the database is not dropped
 //        BENCH_PG_ADMIN_URL  where to create the scratch database
 //                            (default postgres://postgres@127.0.0.1:5432/postgres)
-import { cpSync, existsSync, rmSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +19,9 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { printTable, updateDocs, writeResults } from './lib/report.mjs';
 import { startPgWireTap } from './lib/pg-wire-tap.mjs';
+import { scratchDatabase } from './lib/scratch-database.mjs';
 import { baselineQueriesDuring, explain, statementsDuring } from './lib/sql-checks.mjs';
-import { freePort, runScript, serverEnv, startServer } from './lib/servers.mjs';
+import { freePort, runScript, serverEnv, snapshotBuild, startServer } from './lib/servers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SEED_PASSWORD = 'seed-password';
@@ -46,8 +45,13 @@ try {
 
 async function main() {
   const started = performance.now();
-  const app = snapshotBuild();
-  const databaseUrl = await scratchDatabase();
+  const app = snapshotBuild(root, 'conduit-bench', cleanups);
+  const databaseUrl = await scratchDatabase({
+    prefix: 'conduit_bench',
+    keep: options.keepDb,
+    cleanups,
+    log,
+  });
   const db = new pg.Client({ connectionString: databaseUrl });
 
   log(`seeding ${options.users} users, ${options.articles} articles, ${options.comments} comments`);
@@ -144,41 +148,6 @@ async function main() {
       `bench: ${s.title} had failed or non-2xx responses (status codes seen: ${[...s.ours.statusCodes, ...s.baseline.statusCodes].join(', ') || 'none'})`,
     );
   return failed.length > 0 || mismatches.length > 0 ? 1 : 0;
-}
-
-/**
- * Runs a private copy of dist/: a concurrent `nest build` (which empties dist/) must not pull
- * files away from the running servers. Kept inside node_modules so packages still resolve.
- */
-function snapshotBuild() {
-  const source = join(root, 'dist');
-  if (!existsSync(join(source, 'src/main.js')))
-    throw new Error('dist/src/main.js is missing: build first (`npm run bench` does)');
-  const target = join(root, 'node_modules/.cache/conduit-bench/dist');
-  rmSync(target, { recursive: true, force: true });
-  cpSync(source, target, { recursive: true });
-  return target;
-}
-
-async function scratchDatabase() {
-  if (process.env.BENCH_DATABASE_URL) return process.env.BENCH_DATABASE_URL;
-  const adminUrl = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `conduit_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  log(`scratch database ${name}`);
-  if (!options.keepDb)
-    cleanups.push(async () => {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    });
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
 async function prepareFixtures(db, ours, baseline) {

@@ -2,7 +2,8 @@
 // explicit environment (nothing inherited but PATH/HOME), so a developer's .env or shell
 // variables cannot change what is measured.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 
 export const JWT_SECRET = 'bench-only-secret-0123456789abcdefghijklmnopqrstuvwxyz';
@@ -107,6 +108,23 @@ export function runScript(script, args, env) {
         : reject(new Error(`${script} exited with ${code}`)),
     );
   });
+}
+
+/**
+ * Runs a private copy of dist/: a concurrent `nest build` (which empties dist/) must not pull
+ * files away from the running servers. Kept inside node_modules so packages still resolve;
+ * named after the process (node_modules may be shared by several checkouts), and removed by
+ * the cleanup pushed onto `cleanups`.
+ */
+export function snapshotBuild(root, name, cleanups) {
+  const source = join(root, 'dist');
+  if (!existsSync(join(source, 'src/main.js')))
+    throw new Error('dist/src/main.js is missing: build first (`npm run bench` does)');
+  const copy = join(root, `node_modules/.cache/${name}-${process.pid}`);
+  rmSync(copy, { recursive: true, force: true });
+  cpSync(source, join(copy, 'dist'), { recursive: true });
+  cleanups.push(async () => rmSync(copy, { recursive: true, force: true }));
+  return join(copy, 'dist');
 }
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
