@@ -81,8 +81,12 @@ export async function startTestCluster(
   };
 }
 
-/** One instance on a random port; its `close()` is idempotent and leaves the database alone. */
-async function launch(env: Record<string, string>): Promise<TestApp> {
+/**
+ * One instance on a random port over an existing database (e.g. from
+ * `createTestDatabase({ shareable: true })`), as a restart would find it; its `close()` is
+ * idempotent and leaves the database alone.
+ */
+export async function launch(env: Record<string, string>): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: 'test',
     JWT_SECRET: TEST_JWT_SECRET,
