@@ -94,6 +94,8 @@ export async function launch(env: Record<string, string>): Promise<TestApp> {
     RATE_LIMIT_MAX: '100000',
     RATE_LIMIT_AUTH_MAX: '100000',
     RATE_LIMIT_LOGIN_ACCOUNT_MAX: '100000',
+    RATE_LIMIT_LOGIN_ADDRESS_MAX: '100000',
+    RATE_LIMIT_ACCOUNT_CHANGE_MAX: '100000',
     ...env,
   });
   const app = await createApp(config, { swaggerUi: false });

@@ -92,6 +92,16 @@ export class UsersService {
       .getOne();
   }
 
+  /** The user's password hash alone, for re-authentication checks. */
+  async findPasswordHash(id: number): Promise<string | undefined> {
+    const user = await this.users
+      .createQueryBuilder('user')
+      .select(['user.id', 'user.passwordHash'])
+      .where('user.id = :id', { id })
+      .getOne();
+    return user?.passwordHash;
+  }
+
   /** Hashes the password up front, so no transaction stays open during the slow argon2 work. */
   async prepare(input: NewUser): Promise<PreparedUser> {
     return {
@@ -204,13 +214,17 @@ export class UsersService {
     return `${base}-${randomBytes(4).toString('hex')}`;
   }
 
-  /** Friendly pre-check; the unique indexes remain the real guarantee under concurrency. */
+  /**
+   * Friendly pre-check; the unique indexes remain the real guarantee under concurrency. The
+   * username is checked first: a request with a taken username is answered "username" whatever
+   * the email, so pairing a probe address with a known username reveals nothing about it.
+   */
   private async assertAvailable(
     manager: EntityManager,
     fields: { email?: string; username?: string },
     exceptUserId: number | undefined,
   ): Promise<void> {
-    for (const field of ['email', 'username'] as const) {
+    for (const field of ['username', 'email'] as const) {
       const value = fields[field];
       if (value === undefined) continue;
       const owner = await manager.findOne(User, {
