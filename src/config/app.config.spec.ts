@@ -152,6 +152,12 @@ describe('loadConfig', () => {
     [{ RATE_LIMIT_LOGIN_ACCOUNT_MAX: '0' }, 'RATE_LIMIT_LOGIN_ACCOUNT_MAX'],
     [{ CLUSTER_WORKERS: '0' }, 'CLUSTER_WORKERS'],
     [{ CLUSTER_WORKERS: 'many' }, 'CLUSTER_WORKERS'],
+    // Below page 1,000 at the largest page size (999 × 100).
+    [{ PAGINATION_MAX_OFFSET: '99899' }, 'PAGINATION_MAX_OFFSET'],
+    [
+      { PAGINATION_MAX_LIMIT: '10', PAGINATION_DEFAULT_LIMIT: '10', PAGINATION_MAX_OFFSET: '9989' },
+      'PAGINATION_MAX_OFFSET',
+    ],
   ])('rejects %p naming %s', (env, variable) => {
     expect(failingVariable(env)).toBe(variable);
   });
