@@ -102,7 +102,7 @@ function postgresTriggers(): string[] {
         .map(([scope, column]) =>
           column === null
             ? `SELECT '${scope}'::varchar AS scope, 0 AS key_id, ${sign}COUNT(*) AS n FROM ${rows} HAVING COUNT(*) > 0`
-            : `SELECT '${scope}'::varchar, ${column}, ${sign}COUNT(*) FROM ${rows} GROUP BY ${column}`,
+            : `SELECT '${scope}'::varchar AS scope, ${column} AS key_id, ${sign}COUNT(*) AS n FROM ${rows} GROUP BY ${column}`,
         )
         .join(' UNION ALL ');
     const apply = (source: string) =>
@@ -115,7 +115,7 @@ function postgresTriggers(): string[] {
       .map(
         ([scope, column]) =>
           `SELECT '${scope}'::varchar AS scope, o.${column} AS key_id, -COUNT(*) AS n FROM old_rows o GROUP BY o.${column}
-           UNION ALL SELECT '${scope}'::varchar, n.${column}, COUNT(*) FROM new_rows n GROUP BY n.${column}`,
+           UNION ALL SELECT '${scope}'::varchar AS scope, n.${column} AS key_id, COUNT(*) AS n FROM new_rows n GROUP BY n.${column}`,
       )
       .join(' UNION ALL ');
     const lockEvents = table === 'favorites' ? null : 'INSERT OR DELETE';
