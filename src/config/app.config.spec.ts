@@ -38,7 +38,7 @@ describe('loadConfig', () => {
 
     it('uses the documented limits', () => {
       expect(config.http.bodyLimitBytes).toBe(1_048_576);
-      expect(config.pagination).toEqual({ defaultLimit: 20, maxLimit: 100 });
+      expect(config.pagination).toEqual({ defaultLimit: 20, maxLimit: 100, maxOffset: 100_000 });
       expect(config.rateLimit).toEqual({
         windowSeconds: 60,
         max: 600,
