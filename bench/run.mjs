@@ -102,7 +102,7 @@ async function measureSize(app, size) {
       `${size.label}: seeding ${size.users} users, ${size.articles} articles, ${size.comments} comments`,
     );
     const seedSeconds = await runScript(
-      join(app, 'src/database/seeds/run-seed.js'),
+      join(app, 'src/cli/seed/run-seed.js'),
       ['--users', size.users, '--articles', size.articles, '--comments', size.comments]
         .map(String)
         .concat('--reset'),
