@@ -33,7 +33,7 @@ try {
 }
 
 async function main() {
-  const app = snapshotBuild(root, 'conduit-soak', cleanups);
+  const app = snapshotBuild(root, 'conduit-soak');
   const databaseUrl = await scratchDatabase({
     prefix: 'conduit_soak',
     keep: options.keepDb,
@@ -42,7 +42,7 @@ async function main() {
   });
   log(`seeding ${options.users} users, ${options.articles} articles`);
   await runScript(
-    join(app, 'src/database/seeds/run-seed.js'),
+    join(app, 'src/cli/seed/run-seed.js'),
     ['--users', options.users, '--articles', options.articles, '--comments', options.articles]
       .map(String)
       .concat('--reset'),

@@ -113,18 +113,19 @@ export function runScript(script, args, env) {
 /**
  * Runs a private copy of dist/: a concurrent `nest build` (which empties dist/) must not pull
  * files away from the running servers. Kept inside node_modules so packages still resolve;
- * named after the process (node_modules may be shared by several checkouts), and removed by
- * the cleanup pushed onto `cleanups`.
+ * per run (node_modules may be shared by several checkouts running benchmarks at once), and
+ * removed when the process exits.
  */
-export function snapshotBuild(root, name, cleanups) {
+export function snapshotBuild(root, name) {
   const source = join(root, 'dist');
   if (!existsSync(join(source, 'src/main.js')))
     throw new Error('dist/src/main.js is missing: build first (`npm run bench` does)');
-  const copy = join(root, `node_modules/.cache/${name}-${process.pid}`);
-  rmSync(copy, { recursive: true, force: true });
-  cpSync(source, join(copy, 'dist'), { recursive: true });
-  cleanups.push(async () => rmSync(copy, { recursive: true, force: true }));
-  return join(copy, 'dist');
+  const directory = join(root, `node_modules/.cache/${name}-${process.pid}`);
+  const target = join(directory, 'dist');
+  rmSync(directory, { recursive: true, force: true });
+  cpSync(source, target, { recursive: true });
+  process.on('exit', () => rmSync(directory, { recursive: true, force: true }));
+  return target;
 }
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

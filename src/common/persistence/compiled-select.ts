@@ -7,9 +7,9 @@ import type { ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
  * lookup itself: `GET /api/user`'s two lookups spent most of their framework time there.
  *
  * Rules: name every parameter (`:id`, never the object form of `where`, which invents names),
- * select plain columns with explicit aliases, and compare dates in SQL rather than reading them
- * back: rows come back as the driver returns them (PostgreSQL and SQLite differ for dates and
- * booleans), while parameter values are converted per driver exactly as the builder would.
+ * and select plain columns with explicit aliases. Rows come back as the driver returns them
+ * (PostgreSQL and SQLite differ for dates and booleans): convert such a value with
+ * {@link CompiledSelect.hydrate}. Parameter values are converted per driver as the builder would.
  */
 export class CompiledSelect<Entity extends ObjectLiteral, Row extends ObjectLiteral> {
   private sql?: string;
@@ -29,6 +29,16 @@ export class CompiledSelect<Entity extends ObjectLiteral, Row extends ObjectLite
       parameters,
     );
     return manager.query(query, values);
+  }
+
+  /** A raw value of the entity's `property`, converted as entity hydration would convert it. */
+  hydrate<Property extends keyof Entity & string>(
+    property: Property,
+    raw: unknown,
+  ): Entity[Property] {
+    const column = this.repository.metadata.findColumnWithPropertyName(property);
+    if (!column) throw new Error(`${this.repository.metadata.name} has no column ${property}`);
+    return this.repository.manager.connection.driver.prepareHydratedValue(raw, column);
   }
 
   /** The first matching row, or undefined. */
