@@ -234,15 +234,8 @@ export class ArticlesService {
   }
 
   private async load(slug: string): Promise<Article> {
-    // A query builder without a limit: findOne() with a relation adds take: 1, and TypeORM then
-    // runs a DISTINCT id query before the real one. The slug is unique: one row at most.
-    const article = slug.includes('\u0000')
-      ? null
-      : await this.articles
-          .createQueryBuilder('article')
-          .innerJoinAndSelect('article.author', 'author')
-          .where('article.slug = :slug', { slug })
-          .getOne();
+    // No NUL in a slug (PostgreSQL would fail the query): not found, as in findBySlug.
+    const article = slug.includes('\u0000') ? null : await this.loadWhere('slug', slug);
     if (!article) throw new NotFoundError('article', slug);
     return article;
   }
@@ -260,14 +253,22 @@ export class ArticlesService {
   }
 
   private async loadById(id: number): Promise<Article> {
-    // As in load(): no limit, so no DISTINCT pre-query.
-    const article = await this.articles
-      .createQueryBuilder('article')
-      .innerJoinAndSelect('article.author', 'author')
-      .where('article.id = :id', { id })
-      .getOne();
+    const article = await this.loadWhere('id', id);
     if (!article) throw new NotFoundError('article', id);
     return article;
+  }
+
+  /**
+   * The article (with its author) whose unique `column` equals `value`, in one statement: not
+   * findOne(), which with a relation adds take: 1, and TypeORM then runs a DISTINCT id query
+   * before the real one.
+   */
+  private loadWhere(column: 'slug' | 'id', value: string | number): Promise<Article | null> {
+    return this.articles
+      .createQueryBuilder('article')
+      .innerJoinAndSelect('article.author', 'author')
+      .where(`article.${column} = :value`, { value })
+      .getOne();
   }
 
   /** `base` if free (or already this article's), otherwise a suffixed variant. */
