@@ -18,7 +18,7 @@ const KNOWN_DEFAULT_SECRETS = new Set([
 ]);
 const MIN_SECRET_LENGTH = 32;
 
-export type DatabaseConfig =
+export type DatabaseConfig = (
   | { type: 'sqlite'; path: string; logging: boolean }
   | {
       type: 'postgres';
@@ -29,7 +29,11 @@ export type DatabaseConfig =
       connectTimeoutMs: number;
       /** Server-side statement_timeout; the client gives up shortly after it (lost network). */
       statementTimeoutMs: number;
-    };
+    }
+) & {
+  /** The readiness probe answers 503 when the database has not answered its ping by then. */
+  readinessTimeoutMs: number;
+};
 
 /**
  * The whole validated configuration. Injected by class token (`constructor(config: AppConfig)`),
@@ -94,8 +98,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   const databaseUrl = read.url('DATABASE_URL', ['postgres:', 'postgresql:']);
   const databaseLogging = read.boolean('DATABASE_LOGGING', false);
+  const readinessTimeoutMs = read.integer('DATABASE_READY_TIMEOUT_MS', 2000, {
+    min: 100,
+    max: 60_000,
+  });
   const database: DatabaseConfig = databaseUrl
     ? {
+        readinessTimeoutMs,
         type: 'postgres',
         url: databaseUrl,
         logging: databaseLogging,
@@ -110,6 +119,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         }),
       }
     : {
+        readinessTimeoutMs,
         type: 'sqlite',
         path: read.string('SQLITE_PATH', 'data/conduit.sqlite'),
         logging: databaseLogging,
