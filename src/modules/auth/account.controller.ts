@@ -7,6 +7,7 @@ import {
 } from '@nestjs/swagger';
 import { ErrorEnvelope } from '../../common/errors/error-envelope.js';
 import type { FastifyRequest } from 'fastify';
+import type { EntityManager } from 'typeorm';
 import { Public } from '../../common/auth/auth.decorators.js';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js';
 import { CurrentUser } from '../../common/auth/current-user.decorator.js';
@@ -74,10 +75,14 @@ export class AccountController {
     @CurrentUser() caller: AuthenticatedUser,
     @Body() body: UpdateUserDto,
   ): Promise<UserResponse> {
-    const user = await this.usersService.update(caller.id, body.user);
-    // A new password ends every other session: whoever knew the old one is logged out.
-    if (body.user.password !== undefined)
-      await this.sessions.revokeAllExcept(caller.id, caller.sessionId);
+    // A new password ends every other session (whoever knew the old one is logged out), in
+    // the same transaction as the change: nothing can fail after it has committed.
+    const endOtherSessions =
+      body.user.password === undefined
+        ? undefined
+        : (manager: EntityManager) =>
+            this.sessions.revokeAllExcept(caller.id, caller.sessionId, manager);
+    const user = await this.usersService.update(caller.id, body.user, endOtherSessions);
     return UserResponse.of(user, caller.token);
   }
 }

@@ -40,8 +40,13 @@ export class AuthService {
     const { session, refreshToken } = await this.tx.run((manager) =>
       this.sessions.start(manager, account.id, client),
     );
-    const user = await this.usersService.getById(account.id);
-    return { user, refreshToken, accessToken: await this.accessTokens.issue(user.id, session.id) };
+    // The account read above is the response: nothing is read after COMMIT, so a session that
+    // was started is always answered.
+    return {
+      user: account,
+      refreshToken,
+      accessToken: await this.accessTokens.issue(account.id, session.id),
+    };
   }
 
   async refresh(refreshToken: string): Promise<IssuedCredentials> {
