@@ -52,6 +52,7 @@ describe('loadConfig', () => {
       expect(config.admin).toBeUndefined();
       expect(config.redisUrl).toBeUndefined();
       expect(config.cache).toEqual({ ttlSeconds: 60, maxEntries: 10_000, keyPrefix: 'cache:' });
+      expect(config.idempotency).toEqual({ keyPrefix: 'idempotency:' });
     });
 
     it('is silent under test and pretty in development', () => {

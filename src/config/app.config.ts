@@ -71,6 +71,11 @@ export abstract class AppConfig {
     /** Prefix of the cache's Redis keys, so deployments (or test runs) can share one Redis. */
     keyPrefix: string;
   };
+  /** Idempotency-Key records: in Redis when REDIS_URL is set, in the database otherwise. */
+  abstract readonly idempotency: {
+    /** Prefix of their Redis keys, so deployments (or test runs) can share one Redis. */
+    keyPrefix: string;
+  };
   /** Bearer token that unlocks GET /metrics; the endpoint is off (404) without one. */
   abstract readonly metricsToken: string | undefined;
   abstract readonly log: { level: LogLevel; pretty: boolean };
@@ -182,6 +187,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxEntries: read.integer('CACHE_MAX_ENTRIES', 10_000, { min: 1, max: 10_000_000 }),
       keyPrefix: read.string('CACHE_KEY_PREFIX', 'cache:'),
     },
+    idempotency: { keyPrefix: read.string('IDEMPOTENCY_KEY_PREFIX', 'idempotency:') },
     metricsToken: readMetricsToken(read),
     log: {
       level: read.oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),

@@ -20,6 +20,7 @@ import { LoginDto } from './dto/login.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
 import { UpdateUserDto } from './dto/update-user.dto.js';
 import { UserResponse } from './dto/user.response.js';
+import { Idempotent } from '../../common/idempotency/idempotent.decorator.js';
 
 /** The email a login body targets; the body is still unvalidated when the rate limit reads it. */
 function loginEmail(body: unknown): unknown {
@@ -39,6 +40,7 @@ export class AccountController {
   @Post('users')
   @Public()
   @RateLimit('auth')
+  @Idempotent()
   @ApiOperation({ summary: 'Register a new user; returns access and refresh tokens' })
   @ApiConflictResponse({ description: 'Email or username already taken', type: ErrorEnvelope })
   async register(@Body() body: RegisterDto, @Req() request: FastifyRequest): Promise<UserResponse> {
@@ -51,6 +53,7 @@ export class AccountController {
   @Public()
   @RateLimit('auth')
   @RateLimitPerAccount(loginEmail)
+  @Idempotent()
   @ApiOperation({ summary: 'Log in with email and password; starts a new session' })
   @ApiUnauthorizedResponse({ description: 'Email or password is invalid', type: ErrorEnvelope })
   async login(@Body() body: LoginDto, @Req() request: FastifyRequest): Promise<UserResponse> {
