@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
 import { createArticle, newArticleFields, postArticle } from '../support/articles.js';
 import { Api, type ApiResponse } from '../support/http.js';
 import { countQueries } from '../support/query-counter.js';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { startAppBehindProxy, type ProxiedPostgresApp } from '../support/proxied-postgres.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { createTestDatabase, dialect, type TestDatabase } from '../support/test-database.js';
+import { dialect } from '../support/test-database.js';
 import { newCredentials, registerUser, type RegisteredUser } from '../support/users.js';
 
 /**
@@ -117,55 +116,29 @@ describe('writes answer from their own transaction (no statement after COMMIT)',
 
 if (dialect === 'postgres') {
   describe('a write whose response read freezes (PostgreSQL)', () => {
-    let database: TestDatabase;
-    let proxy: TcpProxy;
-    let directUrl: string;
-    let testApp: TestApp;
-    let api: Api;
+    let behindProxy: ProxiedPostgresApp;
     let author: RegisteredUser;
 
     beforeAll(async () => {
-      database = await createTestDatabase();
-      const direct = new URL(database.env.DATABASE_URL);
-      directUrl = direct.toString();
-      proxy = await startTcpProxy(Number(direct.port || 5432), direct.hostname);
-      const proxied = new URL(direct);
-      proxied.host = `127.0.0.1:${proxy.port}`;
-      testApp = await startTestApp({
-        DATABASE_URL: proxied.toString(),
+      behindProxy = await startAppBehindProxy({
         DATABASE_POOL_SIZE: '2',
         DATABASE_STATEMENT_TIMEOUT_MS: '1000',
       });
-      api = new Api(testApp.baseUrl);
-      author = await registerUser(api, 'frozen_read');
+      author = await registerUser(behindProxy.api, 'frozen_read');
     }, 60_000);
-
-    afterAll(async () => {
-      proxy?.thaw();
-      await testApp?.close();
-      await proxy?.close();
-      await database?.drop();
-    });
-
-    async function titlesInDatabase(): Promise<string[]> {
-      const client = new pg.Client({ connectionString: directUrl });
-      await client.connect();
-      try {
-        const { rows } = await client.query<{ title: string }>('SELECT title FROM articles');
-        return rows.map((row) => row.title);
-      } finally {
-        await client.end();
-      }
-    }
+    afterAll(() => behindProxy?.close());
 
     it('answers 503 only when nothing was committed, so a retry cannot write twice', async () => {
       // The favorites count is read for the response, after the article and its tags are written.
+      const { api, proxy } = behindProxy;
       const froze = proxy.freezeAfter('FROM "favorites" "favorite"');
       const fields = newArticleFields({ tagList: ['frozen-read'] });
       const response = await postArticle(api, author.token, fields);
       await froze;
       proxy.thaw();
-      const stored = await titlesInDatabase();
+      const stored = (await behindProxy.query<{ title: string }>('SELECT title FROM articles')).map(
+        (row) => row.title,
+      );
       // The request failed before its COMMIT, so it left nothing: the client may retry.
       expect({ status: response.status, stored: stored.includes(fields.title) }).toEqual({
         status: 503,

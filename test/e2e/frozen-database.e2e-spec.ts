@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
 import { newArticleFields, postArticle } from '../support/articles.js';
 import { expectErrorEnvelope } from '../support/envelope.js';
 import { Api, type ApiResponse } from '../support/http.js';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { startAppBehindProxy, type ProxiedPostgresApp } from '../support/proxied-postgres.js';
+import type { TcpProxy } from '../support/tcp-proxy.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { createTestDatabase, dialect, type TestDatabase } from '../support/test-database.js';
+import { dialect } from '../support/test-database.js';
 import { pollUntil, timed } from '../support/timing.js';
 import { registerUser, type RegisteredUser } from '../support/users.js';
 
@@ -37,55 +37,24 @@ async function eventually(condition: () => boolean, boundMs: number): Promise<bo
   return condition();
 }
 
-/** A fresh database reached through a proxy, and a direct client to check what it holds. */
-async function proxiedDatabase() {
-  const database = await createTestDatabase();
-  const direct = new URL(database.env.DATABASE_URL);
-  const proxy = await startTcpProxy(Number(direct.port || 5432), direct.hostname);
-  const proxied = new URL(direct);
-  proxied.host = `127.0.0.1:${proxy.port}`;
-  return { database, proxy, directUrl: direct.toString(), proxiedUrl: proxied.toString() };
-}
-
-async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
 if (dialect === 'postgres') {
   describe('a unit of work whose connection freezes after INSERT INTO "tags" (pool of 1)', () => {
-    let database: TestDatabase;
+    let behindProxy: ProxiedPostgresApp;
     let proxy: TcpProxy;
-    let directUrl: string;
-    let testApp: TestApp;
     let api: Api;
     let author: RegisteredUser;
 
     beforeAll(async () => {
-      const setup = await proxiedDatabase();
-      ({ database, proxy, directUrl } = setup);
       // One connection, so the next request necessarily gets whatever the pool holds.
-      testApp = await startTestApp({
-        DATABASE_URL: setup.proxiedUrl,
+      behindProxy = await startAppBehindProxy({
         DATABASE_POOL_SIZE: '1',
         DATABASE_CONNECT_TIMEOUT_MS: '1000',
         DATABASE_STATEMENT_TIMEOUT_MS: '1000',
       });
-      api = new Api(testApp.baseUrl);
+      ({ proxy, api } = behindProxy);
       author = await registerUser(api, 'frozen');
     }, 60_000);
-
-    afterAll(async () => {
-      proxy?.thaw();
-      await testApp?.close();
-      await proxy?.close();
-      await database?.drop();
-    });
+    afterAll(() => behindProxy?.close());
 
     it('answers 503, destroys the frozen connection, and the next request commits only its own work', async () => {
       const froze = proxy.freezeAfter('INSERT INTO "tags"');
@@ -107,14 +76,13 @@ if (dialect === 'postgres') {
       expect(created.body.article).toMatchObject({ title: next.title, tagList: ['after-thaw'] });
 
       // What the database holds: the second article with its tag, nothing of the first one.
-      const articles = await query<{ title: string; tags: string[] }>(
-        directUrl,
+      const articles = await behindProxy.query<{ title: string; tags: string[] }>(
         `SELECT a.title, COALESCE(array_agg(t.name ORDER BY t.name) FILTER (WHERE t.name IS NOT NULL), '{}') AS tags
            FROM articles a LEFT JOIN article_tags l ON l.article_id = a.id LEFT JOIN tags t ON t.id = l.tag_id
           GROUP BY a.id, a.title`,
       );
       expect(articles).toEqual([{ title: next.title, tags: ['after-thaw'] }]);
-      const tags = await query<{ name: string }>(directUrl, 'SELECT name FROM tags ORDER BY name');
+      const tags = await behindProxy.query<{ name: string }>('SELECT name FROM tags ORDER BY name');
       expect(tags).toEqual([{ name: 'after-thaw' }]);
 
       // And the connection in the pool is a healthy one: reads and writes keep working.
@@ -132,34 +100,24 @@ if (dialect === 'postgres') {
     /** Scheduling slack on a loaded machine. */
     const SLACK_MS = 1500;
 
-    let database: TestDatabase;
+    let behindProxy: ProxiedPostgresApp;
     let proxy: TcpProxy;
-    let testApp: TestApp;
     let api: Api;
     let author: RegisteredUser;
 
     beforeAll(async () => {
-      const setup = await proxiedDatabase();
-      ({ database, proxy } = setup);
-      testApp = await startTestApp({
-        DATABASE_URL: setup.proxiedUrl,
+      behindProxy = await startAppBehindProxy({
         DATABASE_POOL_SIZE: '2',
         DATABASE_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS),
         DATABASE_STATEMENT_TIMEOUT_MS: String(STATEMENT_TIMEOUT_MS),
         DATABASE_READY_TIMEOUT_MS: String(READY_TIMEOUT_MS),
       });
-      api = new Api(testApp.baseUrl);
+      ({ proxy, api } = behindProxy);
       author = await registerUser(api, 'freeze');
       // Both pooled connections open and idle, so the freeze catches them in use.
       await Promise.all([api.get('/api/articles'), api.get('/api/tags')]);
     }, 60_000);
-
-    afterAll(async () => {
-      proxy?.thaw();
-      await testApp?.close();
-      await proxy?.close();
-      await database?.drop();
-    });
+    afterAll(() => behindProxy?.close());
 
     it('answers every request with the 503 envelope within the query timeout, writes included', async () => {
       proxy.freeze();
