@@ -75,6 +75,11 @@ export class ArticleViews {
     };
   }
 
+  /** How many users favorite the article (in the unit of work of `manager` when given). */
+  async favoritesCountOf(articleId: number, manager?: EntityManager): Promise<number> {
+    return (await this.favoriteCounts([articleId], manager)).get(articleId) ?? 0;
+  }
+
   /** Cache namespaces (besides the article's own) that an anonymous view depends on. */
   get cacheDependencies(): string[] {
     return [this.profiles.cacheDependency];

@@ -159,33 +159,42 @@ export class ArticlesService {
   }
 
   /**
-   * Idempotent; the count stays exact under concurrency (one row per user and article). The
-   * response is built inside the transaction (nothing is read after COMMIT).
+   * Idempotent; the count stays exact under concurrency (one row per user and article). What
+   * the favorite does not change is read before the write, the count inside its transaction:
+   * nothing is read after COMMIT, and a crowd of favorites holds each connection briefly.
    */
   async favorite(slug: string, userId: number): Promise<ArticleView> {
-    const article = await this.load(slug);
-    const view = await this.tx.run(async (manager) => {
-      await manager
+    return this.changeFavorite(slug, userId, true, (manager, articleId) =>
+      manager
         .createQueryBuilder()
         .insert()
         .into(Favorite)
-        .values({ userId, articleId: article.id })
+        .values({ userId, articleId })
         .orIgnore()
-        .execute();
-      return this.views.full(article, userId, manager);
-    });
-    await this.cache.invalidate(articleCache(article.slug));
-    return view;
+        .execute(),
+    );
   }
 
   async unfavorite(slug: string, userId: number): Promise<ArticleView> {
+    return this.changeFavorite(slug, userId, false, (manager, articleId) =>
+      manager.delete(Favorite, { userId, articleId }),
+    );
+  }
+
+  private async changeFavorite(
+    slug: string,
+    userId: number,
+    favorited: boolean,
+    write: (manager: EntityManager, articleId: number) => Promise<unknown>,
+  ): Promise<ArticleView> {
     const article = await this.load(slug);
-    const view = await this.tx.run(async (manager) => {
-      await manager.delete(Favorite, { userId, articleId: article.id });
-      return this.views.full(article, userId, manager);
+    const before = await this.views.full(article, userId);
+    const favoritesCount = await this.tx.run(async (manager) => {
+      await write(manager, article.id);
+      return this.views.favoritesCountOf(article.id, manager);
     });
     await this.cache.invalidate(articleCache(article.slug));
-    return view;
+    return { ...before, favorited, favoritesCount };
   }
 
   /** Resolves a slug to the article id, or 404. */
