@@ -1,4 +1,5 @@
 import { IdempotencyRecord } from '../common/idempotency/idempotency-record.entity.js';
+import { ArticleCount } from '../modules/articles/entities/article-count.entity.js';
 import { Article } from '../modules/articles/entities/article.entity.js';
 import { Favorite } from '../modules/articles/entities/favorite.entity.js';
 import { Comment } from '../modules/comments/entities/comment.entity.js';
@@ -18,6 +19,7 @@ export const entities = [
   Follow,
   Article,
   Favorite,
+  ArticleCount,
   Tag,
   ArticleTag,
   Comment,

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { Api } from './http.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
-import { startTestApp, type TestApp } from './test-app.js';
+import { launch, type TestApp } from './test-app.js';
 import { createTestDatabase } from './test-database.js';
 
 /** The application on a fresh PostgreSQL database that it reaches through a TCP proxy. */
@@ -25,8 +25,7 @@ export async function startAppBehindProxy(
   const proxy = await startTcpProxy(Number(direct.port || 5432), direct.hostname);
   const proxied = new URL(direct);
   proxied.host = `127.0.0.1:${proxy.port}`;
-  // startTestApp's own fresh database goes unused; its close() drops it.
-  const testApp = await startTestApp({ ...env, DATABASE_URL: proxied.toString() });
+  const testApp = await launch({ ...env, DATABASE_URL: proxied.toString() });
   return {
     testApp,
     api: new Api(testApp.baseUrl),
