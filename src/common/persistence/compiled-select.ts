@@ -1,4 +1,4 @@
-import type { ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
+import type { EntityManager, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
 
 /**
  * A read statement for a hot path, built once with TypeORM's query builder (so column and table
@@ -20,15 +20,17 @@ export class CompiledSelect<Entity extends ObjectLiteral, Row extends ObjectLite
     private readonly build: (builder: SelectQueryBuilder<Entity>) => SelectQueryBuilder<Entity>,
   ) {}
 
-  /** Every matching row, as raw driver values under the selected aliases. */
-  async all(parameters: ObjectLiteral): Promise<Row[]> {
-    const { manager } = this.repository;
+  /**
+   * Every matching row, as raw driver values under the selected aliases; inside a unit of work
+   * pass its `manager`, so the rows are read in that transaction.
+   */
+  async all(parameters: ObjectLiteral, manager?: EntityManager): Promise<Row[]> {
     this.sql ??= this.build(this.repository.createQueryBuilder(this.alias)).getQuery();
-    const [query, values] = manager.connection.driver.escapeQueryWithParameters(
+    const [query, values] = this.repository.manager.connection.driver.escapeQueryWithParameters(
       this.sql,
       parameters,
     );
-    return manager.query(query, values);
+    return (manager ?? this.repository.manager).query(query, values);
   }
 
   /** A raw value of the entity's `property`, converted as entity hydration would convert it. */
@@ -42,7 +44,7 @@ export class CompiledSelect<Entity extends ObjectLiteral, Row extends ObjectLite
   }
 
   /** The first matching row, or undefined. */
-  async one(parameters: ObjectLiteral): Promise<Row | undefined> {
-    return (await this.all(parameters))[0];
+  async one(parameters: ObjectLiteral, manager?: EntityManager): Promise<Row | undefined> {
+    return (await this.all(parameters, manager))[0];
   }
 }

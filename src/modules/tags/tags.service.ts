@@ -95,11 +95,14 @@ export class TagsService {
     );
   }
 
-  /** Sorted tag lists of several articles in one query. */
-  async tagListsOf(articleIds: number[]): Promise<Map<number, string[]>> {
+  /**
+   * Sorted tag lists of several articles in one query; inside a unit of work pass its
+   * `manager`, so the lists are read in that transaction.
+   */
+  async tagListsOf(articleIds: number[], manager?: EntityManager): Promise<Map<number, string[]>> {
     const lists = new Map<number, string[]>(articleIds.map((id) => [id, []]));
     if (articleIds.length === 0) return lists;
-    const rows = await this.tagListsQuery.all({ articleIds });
+    const rows = await this.tagListsQuery.all({ articleIds }, manager);
     for (const row of rows) lists.get(Number(row.articleId))?.push(row.name);
     // Code-point order whatever the database collation, so both dialects agree.
     for (const list of lists.values()) list.sort();
