@@ -33,6 +33,7 @@ const errorResponse = (status: number, description: string) => ({
 });
 
 type Operation = {
+  description?: string;
   security?: Array<Record<string, string[]>>;
   responses: Record<string, unknown>;
   parameters?: Array<{ in: string }>;
