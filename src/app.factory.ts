@@ -5,7 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { sendClientErrorEnvelope } from './common/errors/client-error-handler.js';
 import { logRouterRejection, sendErrorReply } from './common/errors/error-reply.js';
-import { refuseRequestsWhileClosing } from './common/lifecycle/graceful-shutdown.js';
+import { HttpDrain } from './common/lifecycle/graceful-shutdown.js';
 import { HttpMetrics } from './common/metrics/http-metrics.js';
 import { useLenientJsonParser } from './common/http/json-body-parser.js';
 import { generateRequestId, REQUEST_ID_HEADER } from './common/http/request-id.js';
@@ -36,7 +36,9 @@ export async function createApp(
     genReqId: generateRequestId,
     requestIdHeader: false,
     logger: false,
-    // Requests arriving while closing get the envelope's 503 (refuseRequestsWhileClosing).
+    // `/api/articles/` is `/api/articles`: some RealWorld frontends add the slash.
+    routerOptions: { ignoreTrailingSlash: true },
+    // Requests arriving while closing get the envelope's 503 (HttpDrain).
     return503OnClosing: false,
     // Requests Node's HTTP parser rejects (oversized headers, bytes that are not HTTP) never
     // reach the router; without this they would get Fastify's own body, not the envelope.
@@ -65,7 +67,7 @@ export async function createApp(
     void reply.headers(SECURITY_HEADERS).header(REQUEST_ID_HEADER, request.id);
     done();
   });
-  refuseRequestsWhileClosing(fastify);
+  HttpDrain.install(fastify);
   const metrics = app.get(HttpMetrics);
   fastify.addHook('onResponse', async (request, reply) => {
     metrics.observe(

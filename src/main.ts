@@ -2,7 +2,7 @@ import './config/load-dotenv.js';
 import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
 import { loadConfigOrExit } from './config/load-config-or-exit.js';
-import { exitGracefullyOnSignals } from './common/lifecycle/graceful-shutdown.js';
+import { exitGracefullyOnSignals, HttpDrain } from './common/lifecycle/graceful-shutdown.js';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
@@ -18,7 +18,7 @@ async function bootstrap(): Promise<void> {
   exitGracefullyOnSignals(app, {
     timeoutMs: config.shutdownTimeoutMs,
     logger,
-    httpServer: app.getHttpServer(),
+    drain: HttpDrain.of(app.getHttpAdapter().getInstance()),
   });
   await app.listen({ host: config.http.host, port: config.http.port });
   logger.log(`Conduit Platform listening on ${await app.getUrl()} (Swagger UI at /docs)`);
