@@ -95,8 +95,9 @@ export function getOnNewConnection(url: string, timeoutMs = 30_000): Promise<Rec
 }
 
 function errorCode(error: unknown): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
-    return 'TIMEOUT';
+  // Not `instanceof Error`: fetch's DOMException may come from another realm under Jest.
+  const name = (error as { name?: unknown } | null)?.name;
+  if (name === 'TimeoutError' || name === 'AbortError') return 'TIMEOUT';
   const direct = (error as { code?: unknown }).code;
   if (typeof direct === 'string') return direct;
   const cause = (error as { cause?: { code?: string; name?: string; message?: string } }).cause;

@@ -1,3 +1,4 @@
+import { ReadOnlyEcho } from '../../../common/validation/read-only-echo.decorator.js';
 import { WrappedBody } from '../../../common/validation/wrapped-body.decorator.js';
 import {
   BioField,
@@ -13,9 +14,15 @@ export class UpdateUserFields {
   @PasswordField(false) password?: string;
   @BioField() bio?: string | null;
   @ImageField() image?: string | null;
+  /** Sent back by clients that post the user object they received: ignored. */
+  @ReadOnlyEcho() token?: unknown;
+  @ReadOnlyEcho() refreshToken?: unknown;
 }
 
-/** `PUT /api/user` body: any subset of the fields. `role` cannot be set (422). */
+/**
+ * `PUT /api/user` body: any subset of the fields; an empty `password` leaves it unchanged, and
+ * `token`/`refreshToken` echoed from a response are ignored. `role` cannot be set (422).
+ */
 export class UpdateUserDto {
   @WrappedBody(() => UpdateUserFields)
   user: UpdateUserFields;
