@@ -5,7 +5,18 @@ import type { Redis } from 'ioredis';
 import { httpContext } from '../../../test/support/execution-context.js';
 import type { AppConfig } from '../../config/app.config.js';
 import { RateLimitedError } from '../errors/domain-errors.js';
+import { RedisCircuitBreaker } from '../redis/redis-circuit-breaker.js';
 import { RateLimit, RateLimitGuard, RateLimitPerAccount } from './rate-limit.guard.js';
+
+/** A breaker over a fake connected client (only the commands a test needs). */
+const breakerOver = (commands: Partial<Record<'eval', unknown>>) =>
+  new RedisCircuitBreaker(
+    { status: 'ready', on: () => undefined, ...commands } as unknown as Redis,
+    {
+      commandTimeoutMs: 200,
+      probeIntervalMs: 60_000,
+    },
+  );
 
 class Routes {
   ordinary() {}
@@ -112,12 +123,12 @@ describe('RateLimitGuard', () => {
 
     it('stores a hash of the email, never the email itself', async () => {
       const keys: string[] = [];
-      const redis = {
+      const redis = breakerOver({
         eval: async (_script: string, _count: number, key: string) => {
           keys.push(key);
           return [1, 60_000];
         },
-      } as unknown as Redis;
+      });
       const guard = new RateLimitGuard(new Reflector(), config, redis);
       await attempt(guard, '10.4.0.1', loginAs('jake@example.com'));
       expect(keys).toHaveLength(2);
@@ -142,16 +153,22 @@ describe('RateLimitGuard', () => {
     expect(reply.sentHeaders).toEqual({});
   });
 
-  it('fails open and logs a warning when the Redis store is unreachable', async () => {
+  it('fails open, logging each failure, until the breaker skips Redis without asking it', async () => {
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    const redis = {
+    let calls = 0;
+    const redis = breakerOver({
       eval: async () => {
+        calls += 1;
         throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
       },
-    } as unknown as Redis;
+    });
     const guard = new RateLimitGuard(new Reflector(), config, redis);
     for (let hit = 0; hit < 5; hit += 1) await expect(call(guard, 'login')).resolves.toBe(true);
-    expect(warn).toHaveBeenCalledTimes(5);
+    // Three failures open the breaker; the next requests neither wait nor log.
+    expect(calls).toBe(3);
+    expect(warn).toHaveBeenCalledTimes(3);
+    expect(redis.isOpen).toBe(true);
+    redis.stop();
     warn.mockRestore();
   });
 });

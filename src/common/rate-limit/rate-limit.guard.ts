@@ -11,7 +11,8 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../../config/app.config.js';
 import { RateLimitedError } from '../errors/domain-errors.js';
-import { REDIS_CLIENT, type RedisClient } from '../redis/redis.module.js';
+import { RedisUnavailableError } from '../redis/redis-circuit-breaker.js';
+import { type OptionalRedisBreaker, REDIS_BREAKER } from '../redis/redis.module.js';
 import {
   MemoryRateLimitStore,
   RedisRateLimitStore,
@@ -54,7 +55,7 @@ export class RateLimitGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly config: AppConfig,
-    @Inject(REDIS_CLIENT) redis: RedisClient,
+    @Inject(REDIS_BREAKER) redis: OptionalRedisBreaker,
   ) {
     this.store = redis
       ? new RedisRateLimitStore(redis, config.rateLimit.keyPrefix)
@@ -92,8 +93,10 @@ export class RateLimitGuard implements CanActivate {
         policies.map((policy) => this.store.hit(policy.key, rateLimit.windowSeconds)),
       );
     } catch (error) {
-      // A cache outage must not take the API down: fail open and say so in the log.
-      this.logger.warn({ err: error }, 'rate limit store unavailable; request allowed');
+      // A Redis outage must not take the API down: fail open. Skipped commands are not logged
+      // one by one: the breaker logs when it starts and stops skipping Redis.
+      if (!(error instanceof RedisUnavailableError && error.skipped))
+        this.logger.warn({ err: error }, 'rate limit store unavailable; request allowed');
       return true;
     }
     const results: BudgetState[] = policies.map((policy, index) => ({

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisCircuitBreaker } from '../redis/redis-circuit-breaker.js';
 
 /** Result of counting one request against a key's current window. */
 export interface RateLimitHit {
@@ -43,16 +43,13 @@ return { count, redis.call('PTTL', KEYS[1]) }
 /** Shared store: every instance pointed at the same Redis (and prefix) counts into one window. */
 export class RedisRateLimitStore implements RateLimitStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly breaker: Pick<RedisCircuitBreaker, 'run'>,
     private readonly keyPrefix = 'ratelimit:',
   ) {}
 
   async hit(key: string, windowSeconds: number): Promise<RateLimitHit> {
-    const [count, ttlMs] = (await this.redis.eval(
-      HIT_SCRIPT,
-      1,
-      `${this.keyPrefix}${key}`,
-      windowSeconds * 1000,
+    const [count, ttlMs] = (await this.breaker.run((redis) =>
+      redis.eval(HIT_SCRIPT, 1, `${this.keyPrefix}${key}`, windowSeconds * 1000),
     )) as [number, number];
     return { count, resetSeconds: Math.max(1, Math.ceil(ttlMs / 1000)) };
   }
