@@ -1,3 +1,4 @@
+import { CurrentPasswordField } from './current-password-field.js';
 import { ReadOnlyEcho } from '../../../common/validation/read-only-echo.decorator.js';
 import { WrappedBody } from '../../../common/validation/wrapped-body.decorator.js';
 import {
@@ -14,6 +15,8 @@ export class UpdateUserFields {
   @PasswordField(false) password?: string;
   @BioField() bio?: string | null;
   @ImageField() image?: string | null;
+  /** Proof of ownership for an email or password change (see RecentAuthService). */
+  @CurrentPasswordField() currentPassword?: string;
   /** Sent back by clients that post the user object they received: ignored. */
   @ReadOnlyEcho() token?: unknown;
   @ReadOnlyEcho() refreshToken?: unknown;
