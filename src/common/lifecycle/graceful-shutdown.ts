@@ -69,7 +69,10 @@ export function exitGracefullyOnSignals(
       );
       exit(1);
     }, timeoutMs);
-    const closed = options.drain ? options.drain.settle().then(() => app.close()) : app.close();
+    // Half the bound for the drain while listening, the rest for the close.
+    const closed = options.drain
+      ? options.drain.settle(IDLE_CONNECTION_GRACE_MS, timeoutMs / 2).then(() => app.close())
+      : app.close();
     closed.then(
       () => {
         clearTimeout(deadline);
@@ -104,9 +107,10 @@ const drains = new WeakMap<FastifyInstance, HttpDrain>();
  * - a request that still arrives (on a kept-alive connection, or a new one while the server
  *   still listens) is answered 503 in the standard envelope without being processed (Fastify's
  *   own `return503OnClosing` would answer with a body of its own shape);
- * - {@link settle} waits until no connection that was idle at the signal is still in use:
- *   each is either used once more (and answered 503, closing it) or closed after staying idle
- *   for {@link IDLE_CONNECTION_GRACE_MS}. Then the server may stop listening.
+ * - {@link settle} waits, still listening, until no connection is left: requests in progress
+ *   are answered, a connection that was idle at the signal is either used once more (answered
+ *   503, which closes it) or closed after staying idle for {@link IDLE_CONNECTION_GRACE_MS}.
+ *   Then the server may stop listening.
  */
 export class HttpDrain {
   private closing = false;
@@ -162,17 +166,26 @@ export class HttpDrain {
   }
 
   /**
-   * Resolves once every open connection is either busy (its request is drained by the close
-   * that follows) or has been idle for `graceMs`, closing the latter. At most about `graceMs`.
+   * Resolves once no connection is left: requests in progress have been answered (their
+   * connections close after the response), and connections that stay idle for `graceMs` are
+   * closed. Meanwhile the server keeps listening and answers new requests 503: a client never
+   * finds its new connection waiting in a listening socket nobody accepts from any more (with
+   * `start:cluster`, the primary keeps the socket open until every worker has closed its copy,
+   * and such connections were reset). Gives up after `maxMs`; the close that follows still
+   * drains what is left.
    */
-  async settle(graceMs = IDLE_CONNECTION_GRACE_MS): Promise<void> {
+  async settle(
+    graceMs = IDLE_CONNECTION_GRACE_MS,
+    maxMs = Number.POSITIVE_INFINITY,
+  ): Promise<void> {
     const started = Date.now();
     for (;;) {
       const now = Date.now();
+      if (now - started >= maxMs) return;
       let waiting = false;
       for (const [socket, state] of this.connections) {
-        if (state.busy > 0) continue;
-        if (now - state.idleSince >= graceMs || now - started >= graceMs) socket.destroy();
+        if (state.busy > 0) waiting = true;
+        else if (now - state.idleSince >= graceMs) socket.destroy();
         else waiting = true;
       }
       if (!waiting) return;
