@@ -38,7 +38,7 @@ describe('loadConfig', () => {
 
     it('uses the documented limits', () => {
       expect(config.http.bodyLimitBytes).toBe(1_048_576);
-      expect(config.pagination).toEqual({ defaultLimit: 20, maxLimit: 100 });
+      expect(config.pagination).toEqual({ defaultLimit: 20, maxLimit: 100, maxOffset: 100_000 });
       expect(config.rateLimit).toEqual({
         windowSeconds: 60,
         max: 600,
@@ -166,6 +166,12 @@ describe('loadConfig', () => {
     [{ PASSWORD_HASH_MAX_WAIT_MS: '5' }, 'PASSWORD_HASH_MAX_WAIT_MS'],
     [{ CLUSTER_WORKERS: '0' }, 'CLUSTER_WORKERS'],
     [{ CLUSTER_WORKERS: 'many' }, 'CLUSTER_WORKERS'],
+    // Below page 1,000 at the largest page size (999 × 100).
+    [{ PAGINATION_MAX_OFFSET: '99899' }, 'PAGINATION_MAX_OFFSET'],
+    [
+      { PAGINATION_MAX_LIMIT: '10', PAGINATION_DEFAULT_LIMIT: '10', PAGINATION_MAX_OFFSET: '9989' },
+      'PAGINATION_MAX_OFFSET',
+    ],
   ])('rejects %p naming %s', (env, variable) => {
     expect(failingVariable(env)).toBe(variable);
   });

@@ -104,7 +104,11 @@ export abstract class AppConfig {
   abstract readonly passwordHashing: { concurrency: number; maxWaitMs: number };
   /** `npm run start:cluster`: how many worker processes the primary keeps running. */
   abstract readonly cluster: { workers: number };
-  abstract readonly pagination: { defaultLimit: number; maxLimit: number };
+  /**
+   * Page sizes, and the deepest offset served (`maxOffset`): skipping rows costs in proportion
+   * to the offset, so deeper pages must follow `nextCursor`.
+   */
+  abstract readonly pagination: { defaultLimit: number; maxLimit: number; maxOffset: number };
   /** On SIGTERM/SIGINT: how long in-flight requests may take before the process exits with 1. */
   abstract readonly shutdownTimeoutMs: number;
 }
@@ -158,6 +162,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `must not exceed PAGINATION_MAX_LIMIT (${maxLimit})`,
     );
   }
+  // Page 1,000 must stay reachable by offset at any allowed page size (RealWorld clients draw
+  // numbered page links from articlesCount and fetch them by offset).
+  const minOffsetCap = 999 * maxLimit;
+  const maxOffset = read.integer('PAGINATION_MAX_OFFSET', 1000 * maxLimit, {
+    min: minOffsetCap,
+    max: Number.MAX_SAFE_INTEGER,
+  });
 
   return {
     env: nodeEnv,
@@ -230,7 +241,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cluster: {
       workers: read.integer('CLUSTER_WORKERS', availableParallelism(), { min: 1, max: 1024 }),
     },
-    pagination: { defaultLimit, maxLimit },
+    pagination: { defaultLimit, maxLimit, maxOffset },
     shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 }),
   };
 }

@@ -47,8 +47,8 @@ async function seed(): Promise<void> {
 
   // Imported after the environment is final: entity decorators read DATABASE_URL when loaded.
   const { DataSource } = await import('typeorm');
-  const { buildDataSourceOptions } = await import('../data-source-options.js');
-  const { TransactionRunner } = await import('../transaction-runner.js');
+  const { buildDataSourceOptions } = await import('../../database/data-source-options.js');
+  const { TransactionRunner } = await import('../../database/transaction-runner.js');
   const { Paginator } = await import('../../common/pagination/paginator.js');
   const { User } = await import('../../modules/users/entities/user.entity.js');
   const { PasswordHasher } = await import('../../modules/users/password-hasher.js');
