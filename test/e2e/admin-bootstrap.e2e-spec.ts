@@ -5,7 +5,12 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { User } from '../../src/modules/users/entities/user.entity.js';
 import { Api } from '../support/http.js';
-import { buildApp, removeBuild } from '../support/spawn-server.js';
+import {
+  buildApp,
+  removeBuild,
+  startBuiltServer,
+  stopAllServers,
+} from '../support/spawn-server.js';
 import { launch, type TestApp } from '../support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { login, loginTokens, newCredentials } from '../support/users.js';
@@ -131,8 +136,8 @@ describe('administrator bootstrap (ADMIN_EMAIL)', () => {
   });
 });
 
-/** `npm run seed` (the compiled CLI) applies the same rules as the server's start-up. */
-describe('administrator bootstrap by npm run seed', () => {
+/** The compiled server and `npm run seed` CLI apply the same rules as the in-process start-up. */
+describe('administrator bootstrap by the built server and npm run seed', () => {
   let database: TestDatabase;
   let seedCli: string;
   let workDir: string;
@@ -150,6 +155,7 @@ describe('administrator bootstrap by npm run seed', () => {
     await app.close();
   }, 180_000);
   afterAll(async () => {
+    await stopAllServers();
     await database.drop();
     rmSync(workDir, { recursive: true, force: true });
     await removeBuild();
@@ -196,5 +202,33 @@ describe('administrator bootstrap by npm run seed', () => {
     const again = await seed('other-chief@example.com');
     expect(again.stderr).toContain('an administrator already exists');
     expect(await roleOf('other-chief@example.com')).toBeUndefined();
+  }, 60_000);
+
+  it('starts the built server with "admin" taken: one warning line, no stack trace, exit 0 on SIGTERM', async () => {
+    const own = await createTestDatabase({ shareable: true });
+    try {
+      const app = await launch(own.env);
+      const squatter = { ...newCredentials('squatter'), username: 'admin' };
+      await new Api(app.baseUrl).post('/api/users', { body: { user: squatter } });
+      await app.close();
+
+      const server = await startBuiltServer({
+        ...own.env,
+        ADMIN_EMAIL: 'chief@example.com',
+        ADMIN_PASSWORD: 'admin-password-1',
+        LOG_PRETTY: 'false',
+      });
+      const health = await new Api(server.baseUrl).get('/api/health');
+      expect(health.status).toBe(200);
+      await server.stop();
+      expect((await server.exited).code).toBe(0);
+      const output = server.stdout() + server.stderr();
+      const warnings = output.split('\n').filter((line) => line.includes('admin-2'));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain('(username \\"admin\\" is taken)');
+      expect(output).not.toMatch(/^\s+at /m);
+    } finally {
+      await own.drop();
+    }
   }, 60_000);
 });
