@@ -1,6 +1,16 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { User } from '../../src/modules/users/entities/user.entity.js';
 import { Api } from '../support/http.js';
+import {
+  buildApp,
+  removeBuild,
+  startBuiltServer,
+  stopAllServers,
+} from '../support/spawn-server.js';
 import { launch, type TestApp } from '../support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { login, loginTokens, newCredentials } from '../support/users.js';
@@ -124,4 +134,101 @@ describe('administrator bootstrap (ADMIN_EMAIL)', () => {
     expect(await app.dataSource.getRepository(User).countBy({ role: 'admin' })).toBe(1);
     expect(await roleOf(app, 'boss-new@example.com')).toBe('admin');
   });
+});
+
+/** The compiled server and `npm run seed` CLI apply the same rules as the in-process start-up. */
+describe('administrator bootstrap by the built server and npm run seed', () => {
+  let database: TestDatabase;
+  let seedCli: string;
+  let workDir: string;
+  const early = { ...newCredentials('early'), email: 'ops@example.com' };
+
+  beforeAll(async () => {
+    seedCli = join(dirname(await buildApp()), 'cli/seed/run-seed.js');
+    workDir = mkdtempSync(join(tmpdir(), 'conduit-seed-'));
+    database = await createTestDatabase({ shareable: true });
+    const app = await launch(database.env);
+    const api = new Api(app.baseUrl);
+    const squatter = { ...newCredentials('squatter'), username: 'admin' };
+    for (const user of [early, squatter])
+      expect((await api.post('/api/users', { body: { user } })).status).toBe(201);
+    await app.close();
+  }, 180_000);
+  afterAll(async () => {
+    await stopAllServers();
+    await database.drop();
+    rmSync(workDir, { recursive: true, force: true });
+    await removeBuild();
+  });
+
+  /** Runs the seed with the database settings and the given administrator only. */
+  const seed = (email: string) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      const env: Record<string, string> = {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'test',
+        ADMIN_EMAIL: email,
+        ADMIN_PASSWORD: 'admin-password-1',
+        ...database.env,
+      };
+      execFile(process.execPath, [seedCli], { env, cwd: workDir }, (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+
+  const roleOf = async (email: string) => {
+    const app = await launch(database.env);
+    try {
+      return (await app.dataSource.getRepository(User).findOneBy({ email }))?.role;
+    } finally {
+      await app.close();
+    }
+  };
+
+  it('does not promote an existing account and says so, exiting 0', async () => {
+    const result = await seed(early.email);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(
+      'administrator bootstrap skipped: ops@example.com belongs to an account the bootstrap did not create',
+    );
+    expect(await roleOf(early.email)).toBe('user');
+  }, 60_000);
+
+  it('creates the first administrator under a free username when "admin" is taken', async () => {
+    const result = await seed('chief@example.com');
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('as "admin-2" (username "admin" is taken)');
+    expect(await roleOf('chief@example.com')).toBe('admin');
+    const again = await seed('other-chief@example.com');
+    expect(again.stderr).toContain('an administrator already exists');
+    expect(await roleOf('other-chief@example.com')).toBeUndefined();
+  }, 60_000);
+
+  it('starts the built server with "admin" taken: one warning line, no stack trace, exit 0 on SIGTERM', async () => {
+    const own = await createTestDatabase({ shareable: true });
+    try {
+      const app = await launch(own.env);
+      const squatter = { ...newCredentials('squatter'), username: 'admin' };
+      await new Api(app.baseUrl).post('/api/users', { body: { user: squatter } });
+      await app.close();
+
+      const server = await startBuiltServer({
+        ...own.env,
+        ADMIN_EMAIL: 'chief@example.com',
+        ADMIN_PASSWORD: 'admin-password-1',
+        LOG_PRETTY: 'false',
+      });
+      const health = await new Api(server.baseUrl).get('/api/health');
+      expect(health.status).toBe(200);
+      await server.stop();
+      expect((await server.exited).code).toBe(0);
+      const output = server.stdout() + server.stderr();
+      const warnings = output.split('\n').filter((line) => line.includes('admin-2'));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain('(username \\"admin\\" is taken)');
+      expect(output).not.toMatch(/^\s+at /m);
+    } finally {
+      await own.drop();
+    }
+  }, 60_000);
 });
