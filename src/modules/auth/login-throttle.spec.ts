@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { Redis } from 'ioredis';
 import { RateLimitedError } from '../../common/errors/domain-errors.js';
 import { RateLimiter } from '../../common/rate-limit/rate-limiter.js';
+import { RedisCircuitBreaker } from '../../common/redis/redis-circuit-breaker.js';
 import type { AppConfig } from '../../config/app.config.js';
 import { LoginThrottle } from './login-throttle.js';
 import type { SessionsService } from './sessions.service.js';
@@ -15,8 +16,18 @@ const sessions = {
   hasStartedFrom: async (userId: number, ip: string) => userId === 7 && ip === '10.0.0.7',
 } as unknown as SessionsService;
 
+/** A breaker over a fake connected client, as the app wires Redis into the rate limiter. */
+const breakerOver = (redis: Redis) =>
+  new RedisCircuitBreaker(
+    { status: 'ready', on: () => undefined, ...(redis as object) } as unknown as Redis,
+    {
+      commandTimeoutMs: 200,
+      probeIntervalMs: 60_000,
+    },
+  );
+
 const throttle = (redis: Redis | null = null) =>
-  new LoginThrottle(config, new RateLimiter(config, redis), sessions);
+  new LoginThrottle(config, new RateLimiter(config, redis && breakerOver(redis)), sessions);
 
 /** A failed attempt: admitted, never released. */
 const fail = async (subject: LoginThrottle, email: string, ip: string, userId?: number) => {
