@@ -39,6 +39,9 @@ export function serverEnv(databaseUrl, port, extra = {}) {
     RATE_LIMIT_MAX: '1000000',
     RATE_LIMIT_AUTH_MAX: '1000000',
     RATE_LIMIT_LOGIN_ACCOUNT_MAX: '1000000',
+    // Logins in flight count against the account-and-address budget until they succeed.
+    RATE_LIMIT_LOGIN_ADDRESS_MAX: '1000000',
+    RATE_LIMIT_ACCOUNT_CHANGE_MAX: '1000000',
     ...extra,
   };
 }
