@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { type EntityManager, In, Repository } from 'typeorm';
 import { ProfilesService } from '../profiles/index.js';
+import { CompiledSelect } from '../../common/persistence/compiled-select.js';
 import { TagsService } from '../tags/index.js';
 import type { User } from '../users/index.js';
 import type { ArticleSummaryView, ArticleView } from './dto/article.response.js';
@@ -18,15 +19,31 @@ export interface AnonymousArticleView {
 /**
  * Turns loaded articles into API views for a given viewer. Whatever the number of articles,
  * it issues at most four queries (tags, favorite counts, the viewer's favorites, the
- * viewer's follows), so list endpoints have no N+1.
+ * viewer's follows), so list endpoints have no N+1. A write builds its response inside its
+ * own transaction (pass the unit of work's `manager`), so nothing is read after COMMIT: once a
+ * write has committed, nothing can fail its response any more.
  */
 @Injectable()
 export class ArticleViews {
+  private readonly favoriteCountsQuery: CompiledSelect<
+    Favorite,
+    { articleId: number | string; count: number | string }
+  >;
+
   constructor(
     @InjectRepository(Favorite) private readonly favorites: Repository<Favorite>,
     private readonly tags: TagsService,
     private readonly profiles: ProfilesService,
-  ) {}
+  ) {
+    // Runs for every article view and list page: compiled once (CompiledSelect).
+    this.favoriteCountsQuery = new CompiledSelect(favorites, 'favorite', (builder) =>
+      builder
+        .select('favorite.articleId', 'articleId')
+        .addSelect('COUNT(*)', 'count')
+        .where('favorite.articleId IN (:...articleIds)')
+        .groupBy('favorite.articleId'),
+    );
+  }
 
   async summaries(
     articles: Article[],
@@ -35,8 +52,12 @@ export class ArticleViews {
     return (await this.build(articles, viewerId)).map(({ body: _body, ...summary }) => summary);
   }
 
-  async full(article: Article, viewerId: number | undefined): Promise<ArticleView> {
-    const [view] = await this.build([article], viewerId);
+  async full(
+    article: Article,
+    viewerId: number | undefined,
+    manager?: EntityManager,
+  ): Promise<ArticleView> {
+    const [view] = await this.build([article], viewerId, manager);
     return view;
   }
 
@@ -69,22 +90,31 @@ export class ArticleViews {
     };
   }
 
+  /** How many users favorite the article (in the unit of work of `manager` when given). */
+  async favoritesCountOf(articleId: number, manager?: EntityManager): Promise<number> {
+    return (await this.favoriteCounts([articleId], manager)).get(articleId) ?? 0;
+  }
+
   /** Cache namespaces (besides the article's own) that an anonymous view depends on. */
   get cacheDependencies(): string[] {
     return [this.profiles.cacheDependency];
   }
 
-  private async build(articles: Article[], viewerId: number | undefined): Promise<ArticleView[]> {
+  private async build(
+    articles: Article[],
+    viewerId: number | undefined,
+    manager?: EntityManager,
+  ): Promise<ArticleView[]> {
     if (articles.length === 0) return [];
     const ids = articles.map((article) => article.id);
     const authors = [
       ...new Map(articles.map((article) => [article.authorId, article.author as User])).values(),
     ];
     const [tagLists, counts, favorited, profiles] = await Promise.all([
-      this.tags.tagListsOf(ids),
-      this.favoriteCounts(ids),
-      this.favoritedBy(viewerId, ids),
-      this.profiles.viewsOf(authors, viewerId),
+      this.tags.tagListsOf(ids, manager),
+      this.favoriteCounts(ids, manager),
+      this.favoritedBy(viewerId, ids, manager),
+      this.profiles.viewsOf(authors, viewerId, manager),
     ]);
     return articles.map((article) => ({
       slug: article.slug,
@@ -100,26 +130,28 @@ export class ArticleViews {
     }));
   }
 
-  private async favoriteCounts(articleIds: number[]): Promise<Map<number, number>> {
-    const rows = await this.favorites
-      .createQueryBuilder('favorite')
-      .select('favorite.articleId', 'articleId')
-      .addSelect('COUNT(*)', 'count')
-      .where('favorite.articleId IN (:...articleIds)', { articleIds })
-      .groupBy('favorite.articleId')
-      .getRawMany<{ articleId: number | string; count: number | string }>();
+  private async favoriteCounts(
+    articleIds: number[],
+    manager: EntityManager | undefined,
+  ): Promise<Map<number, number>> {
+    const rows = await this.favoriteCountsQuery.all({ articleIds }, manager);
     return new Map(rows.map((row) => [Number(row.articleId), Number(row.count)]));
   }
 
   private async favoritedBy(
     viewerId: number | undefined,
     articleIds: number[],
+    manager?: EntityManager,
   ): Promise<Set<number>> {
     if (viewerId === undefined) return new Set();
-    const rows = await this.favorites.find({
+    const rows = await this.repository(manager).find({
       select: { articleId: true },
       where: { userId: viewerId, articleId: In(articleIds) },
     });
     return new Set(rows.map((row) => row.articleId));
+  }
+
+  private repository(manager: EntityManager | undefined): Repository<Favorite> {
+    return manager?.getRepository(Favorite) ?? this.favorites;
   }
 }

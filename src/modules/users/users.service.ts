@@ -7,6 +7,7 @@ import { CacheService } from '../../common/cache/cache.service.js';
 import { ConflictError, NotFoundError } from '../../common/errors/domain-errors.js';
 import type { ListDefinition, Page } from '../../common/pagination/list-definition.js';
 import { Paginator } from '../../common/pagination/paginator.js';
+import { CompiledSelect } from '../../common/persistence/compiled-select.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import type { ListUsersQuery } from './dto/list-users.query.js';
 import { User } from './entities/user.entity.js';
@@ -34,6 +35,9 @@ export interface UserChanges {
   image?: string | null;
 }
 
+/** What the current-user view shows of an account ({@link UsersService.getAccountFields}). */
+export type AccountFields = Pick<User, 'email' | 'username' | 'bio' | 'image'>;
+
 /** What the administrator bootstrap did; `refused` says what it did not do and why. */
 export type AdminBootstrapOutcome =
   | { kind: 'created'; user: User; requestedUsername: string }
@@ -55,6 +59,9 @@ const USER_LIST: ListDefinition<User> = {
 /** Owns user accounts: creation, credentials, profile changes and the admin listing. */
 @Injectable()
 export class UsersService {
+  /** `GET /api/user` runs this on every call: compiled once (see CompiledSelect). */
+  private readonly accountFields: CompiledSelect<User, AccountFields>;
+
   /**
    * Cache namespace invalidated whenever a user's public fields (username, bio, image) change:
    * caches that embed profiles depend on it.
@@ -67,10 +74,26 @@ export class UsersService {
     private readonly paginator: Paginator,
     private readonly tx: TransactionRunner,
     private readonly cache: CacheService,
-  ) {}
+  ) {
+    this.accountFields = new CompiledSelect(users, 'user', (builder) =>
+      builder
+        .select('user.email', 'email')
+        .addSelect('user.username', 'username')
+        .addSelect('user.bio', 'bio')
+        .addSelect('user.image', 'image')
+        .where('user.id = :id'),
+    );
+  }
 
   findById(id: number): Promise<User | null> {
     return this.users.findOneBy({ id });
+  }
+
+  /** The account fields the current-user view shows; 404 when the user is gone. */
+  async getAccountFields(id: number): Promise<AccountFields> {
+    const fields = await this.accountFields.one({ id });
+    if (!fields) throw new NotFoundError('user', id);
+    return fields;
   }
 
   async getById(id: number): Promise<User> {
@@ -124,7 +147,15 @@ export class UsersService {
     return this.tx.run((manager) => this.insert(manager, prepared));
   }
 
-  async update(id: number, changes: UserChanges): Promise<User> {
+  /**
+   * Applies the changes in one transaction, together with `alsoInTransaction` (e.g. ending the
+   * other sessions after a new password), and returns the user as that transaction sees it.
+   */
+  async update(
+    id: number,
+    changes: UserChanges,
+    alsoInTransaction?: (manager: EntityManager) => Promise<void>,
+  ): Promise<User> {
     const passwordHash =
       changes.password === undefined ? undefined : await this.hasher.hash(changes.password);
     const updated = await this.tx.run(async (manager) => {
@@ -140,6 +171,7 @@ export class UsersService {
       if (passwordHash !== undefined) patch.passwordHash = passwordHash;
       // updatedAt alone is no change worth writing.
       if (Object.keys(patch).length > 1) await manager.update(User, { id }, patch);
+      await alsoInTransaction?.(manager);
       return manager.findOneByOrFail(User, { id });
     });
     const publicChange = [changes.username, changes.bio, changes.image].some(
