@@ -14,7 +14,7 @@
 //                            data in it is replaced, the database is not dropped
 //        BENCH_PG_ADMIN_URL  where to create the scratch database
 //                            (default postgres://postgres@127.0.0.1:5432/postgres)
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +23,14 @@ import pg from 'pg';
 import { printTable, updateDocs, writeResults } from './lib/report.mjs';
 import { startPgWireTap } from './lib/pg-wire-tap.mjs';
 import { baselineQueriesDuring, explain, statementsDuring } from './lib/sql-checks.mjs';
-import { freePort, runScript, serverEnv, snapshotBuild, startServer } from './lib/servers.mjs';
+import {
+  freePort,
+  JWT_SECRET,
+  runScript,
+  serverEnv,
+  snapshotBuild,
+  startServer,
+} from './lib/servers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SEED_PASSWORD = 'seed-password';
@@ -112,13 +119,10 @@ async function measureSize(app, size) {
     cleanups.push(() => db.end());
 
     const [oursPort, basePort] = [await freePort(), await freePort()];
-    // Deep offsets are capped (PAGINATION_MAX_OFFSET, default 100,000); the cap is lifted only
-    // so that the fixtures can fetch a cursor at 90 % depth. The scenarios stay within it.
-    const oursEnv = { PAGINATION_MAX_OFFSET: String(Math.max(size.articles, DEFAULT_MAX_OFFSET)) };
     const ours = await startServer({
       name: 'app',
       script: join(app, 'src/main.js'),
-      env: serverEnv(databaseUrl, oursPort, oursEnv),
+      env: serverEnv(databaseUrl, oursPort),
       port: oursPort,
       readyPath: '/api/health/ready',
     });
@@ -128,7 +132,7 @@ async function measureSize(app, size) {
     const oursUncached = await startServer({
       name: 'app',
       script: join(app, 'src/main.js'),
-      env: serverEnv(databaseUrl, oursUncachedPort, { ...oursEnv, CACHE_TTL_SECONDS: '0' }),
+      env: serverEnv(databaseUrl, oursUncachedPort, { CACHE_TTL_SECONDS: '0' }),
       port: oursUncachedPort,
       readyPath: '/api/health/ready',
     });
@@ -142,7 +146,7 @@ async function measureSize(app, size) {
     });
     cleanups.push(() => baseline.stop());
 
-    const fixtures = await prepareFixtures(db, ours, baseline, size);
+    const fixtures = await prepareFixtures(db, ours, app, size);
     const scenarios = defineScenarios(fixtures);
     const mismatches = await compareResponses(scenarios, ours, baseline);
 
@@ -224,7 +228,7 @@ async function dropScratchDatabase(databaseUrl) {
   await client.end();
 }
 
-async function prepareFixtures(db, ours, baseline, size) {
+async function prepareFixtures(db, ours, app, size) {
   const seeded = (n) => `seed_${String(n).padStart(6, '0')}@seed.invalid`;
   const login = async (email) => {
     const response = await fetch(`${ours.url}/api/users/login`, {
@@ -251,10 +255,21 @@ async function prepareFixtures(db, ours, baseline, size) {
   const depth = Math.floor(size.articles * 0.9);
   // The deepest page an offset may reach by default, when 90 % of the table lies beyond it.
   const offsetDepth = Math.min(depth, DEFAULT_MAX_OFFSET - 20);
-  const cursorAt = async (server) => {
-    const response = await fetch(`${server.url}/api/articles?offset=${depth - 20}&limit=20`);
-    if (!response.ok) throw new Error(`cursor fixture answered ${response.status}`);
-    return (await response.json()).nextCursor;
+  // The cursor each server would hand out after the row at that depth. Fetching it through
+  // ?offset= would need a deep offset, which the app refuses (and which takes seconds at 1M),
+  // so the harness reads the row once and signs the cursors with the servers' shared secret.
+  const { rows: keyRows } = await db.query(
+    `SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS time, id
+     FROM articles ORDER BY created_at DESC, id DESC OFFSET $1 LIMIT 1`,
+    [depth - 1],
+  );
+  const key = [keyRows[0].time, keyRows[0].id];
+  const { CursorCodec } = await import(join(app, 'src/common/pagination/cursor-codec.js'));
+  const body = Buffer.from(JSON.stringify(key)).toString('base64url');
+  const cursor = {
+    ours: new CursorCodec(JWT_SECRET).encode({ list: 'articles', sort: '-createdAt', values: key }),
+    // bench/baseline/server.mjs encodeCursor().
+    baseline: `${body}.${createHmac('sha256', JWT_SECRET).update(body).digest().subarray(0, 16).toString('base64url')}`,
   };
   return {
     tag: await top('tag', 'tags', 'name'),
@@ -263,7 +278,7 @@ async function prepareFixtures(db, ours, baseline, size) {
     slugs: slugs.map((row) => row.slug),
     depth,
     offsetDepth,
-    cursor: { ours: await cursorAt(ours), baseline: await cursorAt(baseline) },
+    cursor,
     feedToken: await login(seeded(1)),
     userToken: await login(seeded(2)),
     loginEmails: Array.from({ length: 10 }, (_, i) => seeded(i + 3)),

@@ -247,7 +247,7 @@ app.get('/api/articles', async (request) => {
   }
   if (q.author !== undefined) {
     values.push(q.author);
-    filters.push(`u.username = $${values.length}`);
+    filters.push(`a.author_id = (SELECT id FROM users WHERE username = $${values.length})`);
   }
   if (q.favorited !== undefined) {
     values.push(q.favorited);

@@ -73,7 +73,8 @@ describe('exact article counts', () => {
       );
 
   beforeAll(async () => {
-    testApp = await startTestApp({ CACHE_TTL_SECONDS: '0' });
+    // Registrations wait for an argon2 slot rather than failing fast on a loaded machine.
+    testApp = await startTestApp({ CACHE_TTL_SECONDS: '0', PASSWORD_HASH_MAX_WAIT_MS: '60000' });
     api = new Api(testApp.baseUrl);
     users = await registerUsers(api, USERS, 'counted');
   });

@@ -24,7 +24,10 @@ describe('npm run counters', () => {
     const main = await buildApp();
     cli = join(dirname(main), 'cli/counters/run-counters.js');
     workDir = mkdtempSync(join(tmpdir(), 'conduit-counters-'));
-    cluster = await startTestCluster(1, { CACHE_TTL_SECONDS: '0' });
+    cluster = await startTestCluster(1, {
+      CACHE_TTL_SECONDS: '0',
+      PASSWORD_HASH_MAX_WAIT_MS: '60000',
+    });
     api = new Api(cluster.apps[0].baseUrl);
     users = await registerUsers(api, 3, 'cli');
     for (const user of users) await createArticle(api, user, { tagList: ['cli', user.username] });
