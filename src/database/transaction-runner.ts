@@ -12,6 +12,11 @@ import { DataSource, type EntityManager } from 'typeorm';
  * PostgreSQL runs them concurrently on pooled connections; a connection whose statement timed
  * out or whose ROLLBACK failed is destroyed rather than returned to the pool (see
  * SelfDiscardingClient), so a failed unit of work never leaks into the next borrower's.
+ *
+ * A PostgreSQL deadlock or serialization failure aborts the whole transaction and is not the
+ * request's fault: the unit of work is run again from the start (a few times, with a short
+ * random pause), as PostgreSQL's documentation recommends. Units of work must therefore only
+ * touch the database through `manager` (anything else would happen twice).
  */
 @Injectable()
 export class TransactionRunner {
@@ -23,9 +28,34 @@ export class TransactionRunner {
   }
 
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (!this.serialise) return this.dataSource.transaction(work);
+    if (!this.serialise) return this.runRetryingConflicts(work);
     const result = this.queue.then(() => this.dataSource.transaction(work));
     this.queue = result.catch(() => undefined);
     return result;
   }
+
+  private async runRetryingConflicts<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction(work);
+      } catch (error) {
+        if (attempt >= MAX_ATTEMPTS || !isRetryableConflict(error)) throw error;
+        await sleep(Math.random() * RETRY_PAUSE_MS * attempt);
+      }
+    }
+  }
 }
+
+const MAX_ATTEMPTS = 4;
+const RETRY_PAUSE_MS = 20;
+/** deadlock_detected and serialization_failure: the transaction lost a race, nothing more. */
+const RETRYABLE_SQLSTATES = new Set(['40P01', '40001']);
+
+/** True for a PostgreSQL error (raw or wrapped by TypeORM) that a retry can cure. */
+export function isRetryableConflict(error: unknown): boolean {
+  const candidate = error as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = candidate?.driverError?.code ?? candidate?.code;
+  return typeof code === 'string' && RETRYABLE_SQLSTATES.has(code);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
