@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { UnauthorizedError } from '../../common/errors/domain-errors.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import { PasswordHasher, UsersService, type NewUser, type User } from '../users/index.js';
@@ -35,12 +36,30 @@ export class AuthService {
 
   async login(email: string, password: string, client: ClientInfo): Promise<IssuedCredentials> {
     const account = await this.usersService.findWithPasswordByEmail(email);
+    // Accounts created by single sign-on have an unusable hash: verify() answers false for it.
     const valid = await this.hasher.verify(account?.passwordHash, password);
     if (!account || !valid) throw new UnauthorizedError('email or password is invalid');
     const { session, refreshToken } = await this.tx.run((manager) =>
       this.sessions.start(manager, account.id, client),
     );
     const user = await this.usersService.getById(account.id);
+    return { user, refreshToken, accessToken: await this.accessTokens.issue(user.id, session.id) };
+  }
+
+  /**
+   * Starts a session for a user another module has authenticated (single sign-on). `claim`
+   * runs first in the same transaction and returns the user id, e.g. by consuming a one-time
+   * code: if it throws, no session exists.
+   */
+  async loginExternal(
+    claim: (manager: EntityManager) => Promise<number>,
+    client: ClientInfo,
+  ): Promise<IssuedCredentials> {
+    const { userId, session, refreshToken } = await this.tx.run(async (manager) => {
+      const claimed = await claim(manager);
+      return { userId: claimed, ...(await this.sessions.start(manager, claimed, client)) };
+    });
+    const user = await this.usersService.getById(userId);
     return { user, refreshToken, accessToken: await this.accessTokens.issue(user.id, session.id) };
   }
 

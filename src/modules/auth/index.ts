@@ -7,3 +7,7 @@ export { AuthService } from './auth.service.js';
 export { SessionsService } from './sessions.service.js';
 export { Session } from './entities/session.entity.js';
 export { RefreshToken } from './entities/refresh-token.entity.js';
+export { clientInfo } from './client-info.js';
+export { UserResponse } from './dto/user.response.js';
+export type { IssuedCredentials } from './auth.service.js';
+export type { ClientInfo } from './sessions.service.js';

@@ -27,4 +27,13 @@ describe('PasswordHasher', () => {
   it('returns false rather than throwing for a malformed hash', async () => {
     expect(await hasher.verify('not-a-hash', 'jakejake')).toBe(false);
   });
+
+  it('marks single-sign-on accounts with a random hash no password matches', async () => {
+    const unusable = hasher.unusable();
+    expect(unusable).not.toBe(hasher.unusable());
+    expect(hasher.isUsable(unusable)).toBe(false);
+    expect(hasher.isUsable(await hasher.hash('jakejake'))).toBe(true);
+    expect(await hasher.verify(unusable, unusable)).toBe(false);
+    expect(await hasher.verify(unusable, unusable.slice(1))).toBe(false);
+  });
 });
