@@ -23,6 +23,9 @@ import { LoginStateError } from './sso-errors.js';
 /** Lifetime of a link ticket (the step between "link" and the browser's authorize request). */
 const LINK_TICKET_TTL_SECONDS = 120;
 
+/** Allowed clock difference with a provider for the ID token's `iat`. */
+const CLOCK_TOLERANCE_SECONDS = 60;
+
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 const randomToken = () => randomBytes(32).toString('base64url');
 
@@ -183,6 +186,14 @@ export class SsoService {
     const idClaims = tokens.claims();
     if (!idToken || !idClaims) {
       this.fail(provider.id, 'id_token_missing', new UnauthorizedError('no ID token returned'));
+    }
+    // openid-client checks that iat is a number; a token "issued" in the future is refused here.
+    if (idClaims.iat > Date.now() / 1000 + CLOCK_TOLERANCE_SECONDS) {
+      this.fail(
+        provider.id,
+        'id_token_iat',
+        new UnauthorizedError('ID token rejected: "iat" (issued at) claim is in the future'),
+      );
     }
     try {
       await this.providers.verifySignature(provider.id, client, idToken);
