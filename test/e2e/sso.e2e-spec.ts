@@ -569,7 +569,7 @@ describe('single sign-on with OpenID Connect', () => {
       );
       const reuse = await new TestBrowser().request(link.body.authorizationUrl);
       expectErrorEnvelope(reuse, 401, 'UNAUTHORIZED');
-      expect(failureReasons()).toEqual(['account_rejected', 'link_ticket_invalid']);
+      expect(failureReasons()).toEqual(['account_rejected', 'link_token_invalid']);
     });
 
     it('requires a login to get a link URL', async () => {

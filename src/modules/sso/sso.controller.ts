@@ -62,7 +62,7 @@ export class SsoController {
     const { url, browserId } = await this.sso.authorize({
       providerId,
       redirectUri: query.redirect_uri,
-      linkTicket: query.link_ticket,
+      linkTicket: query.link_token,
       browserId: readBrowserCookie(request),
       baseUrl: this.baseUrl(request),
     });

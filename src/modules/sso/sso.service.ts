@@ -93,7 +93,7 @@ export class SsoService {
       input.linkTicket === undefined
         ? null
         : await this.consumeCode(input.linkTicket, 'link', provider.id).catch((error) => {
-            this.fail(provider.id, 'link_ticket_invalid', error);
+            this.fail(provider.id, 'link_token_invalid', error);
           });
 
     const state = oidc.randomState();
@@ -242,7 +242,7 @@ export class SsoService {
     const ticket = await this.issueCode(userId, 'link', provider.id, LINK_TICKET_TTL_SECONDS);
     const url = new URL(`${baseUrl}/api/auth/oidc/${provider.id}/authorize`);
     url.searchParams.set('redirect_uri', checked);
-    url.searchParams.set('link_ticket', ticket);
+    url.searchParams.set('link_token', ticket);
     return { authorizationUrl: url.href, expiresIn: LINK_TICKET_TTL_SECONDS };
   }
 

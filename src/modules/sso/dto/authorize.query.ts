@@ -17,5 +17,5 @@ export class AuthorizeQuery {
   @IsOptional()
   @IsString()
   @MaxLength(128)
-  link_ticket?: string;
+  link_token?: string;
 }
