@@ -13,7 +13,12 @@ import {
   type TestAccount,
   TestOidcProvider,
 } from '../support/oidc-provider.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import {
+  startTestApp,
+  startTestCluster,
+  type TestApp,
+  type TestCluster,
+} from '../support/test-app.js';
 import { login, registerUser } from '../support/users.js';
 
 const CLIENT_REDIRECT = 'https://app.example.test/sso/done';
@@ -736,5 +741,58 @@ describe('a provider unreachable at start-up', () => {
     const up = await new TestBrowser().request(authorize);
     expect(up.status).toBe(302);
     expect(up.location).toMatch(new RegExp(`^${idp.issuer}/`));
+  });
+});
+
+describe('several instances behave as one', () => {
+  let idp: TestOidcProvider;
+  let cluster: TestCluster;
+
+  beforeAll(async () => {
+    idp = await TestOidcProvider.start({
+      clients: [{ clientId: 'conduit', clientSecret: 'conduit-secret', redirectUris: [] }],
+    });
+    cluster = await startTestCluster(2, {
+      OIDC_PROVIDERS: 'corp',
+      OIDC_CORP_ISSUER: idp.issuer,
+      OIDC_CORP_CLIENT_ID: 'conduit',
+      OIDC_CORP_CLIENT_SECRET: 'conduit-secret',
+      OIDC_REDIRECT_URIS: CLIENT_REDIRECT,
+    });
+    idp.allowRedirect('conduit', `${cluster.apps[0].baseUrl}/api/auth/oidc/corp/callback`);
+  });
+  afterAll(async () => {
+    await cluster?.close();
+    await idp?.stop();
+  });
+
+  it('finishes on one instance a login started on another; the code works once across instances', async () => {
+    const [first, second] = cluster.apps;
+    const browser = new TestBrowser();
+    idp.loginAs(account('roamer'));
+    const start = await browser.request(
+      `${first.baseUrl}/api/auth/oidc/corp/authorize?redirect_uri=${encodeURIComponent(CLIENT_REDIRECT)}`,
+    );
+    const atProvider = await browser.navigate(start.location!, (location) =>
+      location.startsWith(first.baseUrl),
+    );
+    // The load balancer sends the callback to the other instance.
+    const callback = new URL(atProvider.location!);
+    const elsewhere = `${second.baseUrl}${callback.pathname}${callback.search}`;
+    browser.shareCookies(new URL(first.baseUrl).host, new URL(second.baseUrl).host);
+    const response = await browser.request(elsewhere);
+    expect(response.status).toBe(302);
+    const code = new URL(response.location!).searchParams.get('code')!;
+    const exchanged = await new Api(first.baseUrl).post('/api/auth/oidc/exchange', {
+      body: { code },
+    });
+    expect(exchanged.status).toBe(200);
+    expect(
+      (await new Api(second.baseUrl).post('/api/auth/oidc/exchange', { body: { code } })).status,
+    ).toBe(401);
+    // And the state is spent everywhere.
+    expect(
+      (await browser.request(`${first.baseUrl}${callback.pathname}${callback.search}`)).status,
+    ).toBe(400);
   });
 });

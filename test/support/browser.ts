@@ -58,6 +58,14 @@ export class TestBrowser {
     };
   }
 
+  /**
+   * Gives `toHost` the cookies of `fromHost`, as one site behind a load balancer would have
+   * them (tests run instances of one deployment on different ports).
+   */
+  shareCookies(fromHost: string, toHost: string): void {
+    this.jar.set(toHost, new Map(this.jar.get(fromHost) ?? []));
+  }
+
   /** The cookie `name` this browser holds for `host`. */
   cookie(host: string, name: string): string | undefined {
     return this.jar.get(host)?.get(name);
