@@ -659,25 +659,31 @@ describe('single sign-on with OpenID Connect', () => {
     it('never leaves an account without a way in under concurrent unlinks', async () => {
       const quinn = account('quinn');
       const { token } = (await ssoLogin(corp, quinn)).body.user;
-      const link = await api.post('/api/auth/oidc/partner/link', {
-        token,
-        body: { redirectUri: CLIENT_REDIRECT },
-      });
-      const { response } = await signIn(
-        partner,
-        account('quinn-partner'),
-        'partner',
-        new TestBrowser(),
-        link.body.authorizationUrl,
-      );
-      codeFrom(response);
+      // Five more identities (two providers, several subjects), then all six unlinked at once:
+      // exactly one must remain.
+      for (let index = 0; index < 5; index += 1) {
+        const idp = index % 2 === 0 ? partner : corp;
+        const link = await api.post(`/api/auth/oidc/${idp === corp ? 'corp' : 'partner'}/link`, {
+          token,
+          body: { redirectUri: CLIENT_REDIRECT },
+        });
+        const { response } = await signIn(
+          idp,
+          account(`quinn-${index}`),
+          idp === corp ? 'corp' : 'partner',
+          new TestBrowser(),
+          link.body.authorizationUrl,
+        );
+        codeFrom(response);
+      }
       const ids = (await api.get('/api/user/identities', { token })).body.identities.map(
         (identity: { id: number }) => identity.id,
       );
+      expect(ids).toHaveLength(6);
       const statuses = await Promise.all(
         ids.map((id: number) => api.delete(`/api/user/identities/${id}`, { token })),
       );
-      expect(statuses.map((reply) => reply.status).sort()).toEqual([204, 409]);
+      expect(statuses.map((reply) => reply.status).sort()).toEqual([204, 204, 204, 204, 204, 409]);
       expect((await api.get('/api/user/identities', { token })).body.identities).toHaveLength(1);
     });
   });
