@@ -1,3 +1,4 @@
+import { ArticleCount } from '../modules/articles/entities/article-count.entity.js';
 import { Article } from '../modules/articles/entities/article.entity.js';
 import { Favorite } from '../modules/articles/entities/favorite.entity.js';
 import { Comment } from '../modules/comments/entities/comment.entity.js';
@@ -20,6 +21,7 @@ export const entities = [
   Follow,
   Article,
   Favorite,
+  ArticleCount,
   Tag,
   ArticleTag,
   Comment,

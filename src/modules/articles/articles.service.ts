@@ -13,6 +13,7 @@ import type { ListDefinition, Page } from '../../common/pagination/list-definiti
 import { Paginator } from '../../common/pagination/paginator.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import { TagsService } from '../tags/index.js';
+import { ArticleCounts } from './article-counts.js';
 import { ArticleViews } from './article-views.js';
 import type { ArticleSummaryView, ArticleView } from './dto/article.response.js';
 import type { NewArticleFields } from './dto/create-article.dto.js';
@@ -46,6 +47,7 @@ export class ArticlesService {
     private readonly paginator: Paginator,
     private readonly tx: TransactionRunner,
     private readonly cache: CacheService,
+    private readonly counts: ArticleCounts,
   ) {}
 
   async list(
@@ -67,7 +69,13 @@ export class ArticlesService {
         { favorited: query.favorited },
       );
     }
-    return this.page(builder, query, viewerId);
+    // One filter (or none): a maintained counter. Combined filters: COUNT(*) of the query.
+    return this.page(
+      builder,
+      query,
+      viewerId,
+      ArticleCounts.covers(query) ? () => this.counts.forList(query) : undefined,
+    );
   }
 
   /** Articles by authors the viewer follows, newest first. */
@@ -76,7 +84,7 @@ export class ArticlesService {
       'article.authorId IN (SELECT fo.followee_id FROM follows fo WHERE fo.follower_id = :viewerId)',
       { viewerId },
     );
-    return this.page(builder, query, viewerId);
+    return this.page(builder, query, viewerId, () => this.counts.forFeed(viewerId));
   }
 
   /**
@@ -216,8 +224,12 @@ export class ArticlesService {
     builder: SelectQueryBuilder<Article>,
     query: ListArticlesQuery | FeedQuery,
     viewerId: number | undefined,
+    total: (() => Promise<number>) | undefined,
   ): Promise<Page<ArticleSummaryView>> {
-    const page = await this.paginator.paginate(builder, query, ARTICLE_LIST, { withTotal: true });
+    const page = await this.paginator.paginate(builder, query, ARTICLE_LIST, {
+      withTotal: true,
+      total,
+    });
     return { ...page, items: await this.views.summaries(page.items, viewerId) };
   }
 

@@ -1,11 +1,13 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { Public } from '../../common/auth/auth.decorators.js';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js';
 import { CurrentUser } from '../../common/auth/current-user.decorator.js';
 import { OwnedBy } from '../../common/auth/ownership.guard.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.guard.js';
 import { AuthService } from './auth.service.js';
+import { clientInfo } from './client-info.js';
 import { ListSessionsQuery } from './dto/list-sessions.query.js';
 import { RefreshTokenDto } from './dto/refresh-token.dto.js';
 import { SessionListResponse, SessionView } from './dto/session.response.js';
@@ -27,10 +29,14 @@ export class AuthController {
   @Public()
   @RateLimit('auth')
   @ApiOperation({
-    summary: 'Exchange a refresh token for new tokens (single use; reuse revokes the session)',
+    summary:
+      'Exchange a refresh token for new tokens (single use; reuse revokes the session, except a repeat by the same client within REFRESH_GRACE_SECONDS, which gets the same pair)',
   })
-  async refresh(@Body() body: RefreshTokenDto): Promise<UserResponse> {
-    const issued = await this.authService.refresh(body.refreshToken);
+  async refresh(
+    @Body() body: RefreshTokenDto,
+    @Req() request: FastifyRequest,
+  ): Promise<UserResponse> {
+    const issued = await this.authService.refresh(body.refreshToken, clientInfo(request));
     return UserResponse.of(issued.user, issued.accessToken, issued.refreshToken);
   }
 
