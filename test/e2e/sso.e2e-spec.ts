@@ -610,6 +610,20 @@ describe('single sign-on with OpenID Connect', () => {
       expect((await login(api, olga.email!, 'olga-password')).status).toBe(200);
     });
 
+    it('counts as a real login for recent authentication (auth_time = the SSO login)', async () => {
+      const before = Math.floor(Date.now() / 1000);
+      const { token } = (await ssoLogin(corp, account('recent'))).body.user;
+      const claims = decodeJwt(token);
+      expect(claims.auth_time).toBeGreaterThanOrEqual(before - 1);
+      expect(claims.auth_time).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + 1);
+      // An email change needs recent authentication: the SSO login is enough, no password.
+      const changed = await api.put('/api/user', {
+        token,
+        body: { user: { email: `recent-new-${UNIQUE}@example.com` } },
+      });
+      expect(changed.status).toBe(200);
+    });
+
     it('unlinks an identity unless it is the last way in', async () => {
       const pat = account('pat');
       const { token } = (await ssoLogin(corp, pat)).body.user;
