@@ -13,6 +13,7 @@ import {
   type TestAccount,
   TestOidcProvider,
 } from '../support/oidc-provider.js';
+import { dialect } from '../support/test-database.js';
 import {
   startTestApp,
   startTestCluster,
@@ -575,6 +576,28 @@ describe('single sign-on with OpenID Connect', () => {
       const reuse = await new TestBrowser().request(link.body.authorizationUrl);
       expectErrorEnvelope(reuse, 401, 'UNAUTHORIZED');
       expect(failureReasons()).toEqual(['account_rejected', 'link_token_invalid']);
+    });
+
+    it('requires recent authentication to link: a stolen old token alone is not enough', async () => {
+      const holder = await registerUser(api, 'holder');
+      const anHourEarlier =
+        dialect === 'postgres'
+          ? "created_at - INTERVAL '1 hour'"
+          : "strftime('%Y-%m-%d %H:%M:%f', created_at, '-1 hour')";
+      await testApp.dataSource.query(
+        `UPDATE sessions SET authenticated_at = ${anHourEarlier} WHERE user_id = ${holder.id}`,
+      );
+      const stale = await api.post('/api/auth/oidc/corp/link', {
+        token: holder.token,
+        body: { redirectUri: CLIENT_REDIRECT },
+      });
+      expect(stale.status).toBe(403);
+      expect(stale.body.code).toBe('REAUTHENTICATION_REQUIRED');
+      const withPassword = await api.post('/api/auth/oidc/corp/link', {
+        token: holder.token,
+        body: { redirectUri: CLIENT_REDIRECT, currentPassword: holder.password },
+      });
+      expect(withPassword.status).toBe(200);
     });
 
     it('requires a login to get a link URL', async () => {

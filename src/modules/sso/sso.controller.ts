@@ -16,7 +16,7 @@ import { CurrentUser } from '../../common/auth/current-user.decorator.js';
 import { ErrorEnvelope } from '../../common/errors/error-envelope.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.guard.js';
 import { AppConfig } from '../../config/app.config.js';
-import { clientInfo, UserResponse } from '../auth/index.js';
+import { clientInfo, RequireRecentAuth, UserResponse } from '../auth/index.js';
 import { readBrowserCookie, setBrowserCookie } from './browser-cookie.js';
 import { AuthorizeQuery } from './dto/authorize.query.js';
 import { ExchangeDto, LinkDto, LinkResponse } from './dto/exchange.dto.js';
@@ -121,11 +121,13 @@ export class SsoController {
 
   @Post(':provider/link')
   @HttpCode(200)
+  @RequireRecentAuth()
   @ApiOperation({
     summary: 'Get a single-use URL that links the provider to your account',
     description:
       'Open `authorizationUrl` in the browser; after the provider login the identity is ' +
-      'linked to the caller and the callback redirects to `redirectUri` with a one-time code.',
+      'linked to the caller and the callback redirects to `redirectUri` with a one-time code. ' +
+      'A new way into the account: needs `currentPassword` or a recent login.',
   })
   @ApiNotFoundResponse({ description: 'Unknown provider', type: ErrorEnvelope })
   linkUrl(

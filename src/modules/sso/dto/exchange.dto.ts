@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
+import { CurrentPasswordField } from '../../auth/index.js';
 
 /** `POST /api/auth/oidc/exchange` body. */
 export class ExchangeDto {
@@ -16,6 +17,9 @@ export class LinkDto {
   @IsString()
   @MaxLength(2048)
   redirectUri: string;
+
+  @CurrentPasswordField()
+  currentPassword?: string;
 }
 
 export class LinkResponse {
