@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { IsNull } from 'typeorm';
@@ -13,6 +12,7 @@ import {
   type TestAccount,
   TestOidcProvider,
 } from '../support/oidc-provider.js';
+import { freePort } from '../support/spawn-server.js';
 import { dialect } from '../support/test-database.js';
 import {
   startTestApp,
@@ -725,15 +725,6 @@ describe('single sign-on with OpenID Connect', () => {
     });
   });
 });
-
-/** A free local port (reserved, then released for the provider that starts later). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('a provider unreachable at start-up', () => {
   let testApp: TestApp;

@@ -123,6 +123,40 @@ describe(`Swagger UI in Chromium (${dialect})`, () => {
     await block.getByRole('button', { name: 'Execute' }).click();
   }
 
+  /** "Authorize" with the Bearer scheme (Swagger UI adds the `Bearer ` prefix itself). */
+  async function authorizeBearer(token: string): Promise<void> {
+    await page
+      .locator('.scheme-container')
+      .getByRole('button', { name: /Authorize/ })
+      .click();
+    const bearer = page
+      .locator('.modal-ux .auth-container')
+      .filter({ has: page.locator('h4', { hasText: 'Bearer' }) });
+    await bearer.locator('input').fill(token);
+    await bearer.getByRole('button', { name: 'Apply credentials' }).click();
+    await bearer.getByText('Authorized', { exact: true }).waitFor();
+    await bearer.getByRole('button', { name: 'Close' }).click();
+    await page.locator('.modal-ux').waitFor({ state: 'detached' });
+  }
+
+  /** Runs a scenario; on failure saves the page as `<name>-failure-<dialect>.png` and explains. */
+  async function withFailureScreenshot(name: string, scenario: () => Promise<void>) {
+    mkdirSync(OUTPUT_DIR, { recursive: true });
+    try {
+      await scenario();
+    } catch (error) {
+      // The page as it was when a step failed, next to the success screenshot.
+      await page
+        .screenshot({ path: join(OUTPUT_DIR, `${name}-failure-${dialect}.png`), fullPage: true })
+        .catch(() => undefined);
+      throw new Error(
+        `${(error as Error).message}\npage problems: ${JSON.stringify(pageProblems)}\n` +
+          `server stderr:\n${server.stderr()}`,
+        { cause: error },
+      );
+    }
+  }
+
   /** The status code and body of the live response the page shows under an operation. */
   async function shownResponse(block: Locator): Promise<{ status: string; body: string }> {
     const row = block.locator('.live-responses-table tbody tr.response').first();
@@ -134,8 +168,7 @@ describe(`Swagger UI in Chromium (${dialect})`, () => {
   }
 
   it('logs in, authorizes with the token and shows the current user (200)', async () => {
-    mkdirSync(OUTPUT_DIR, { recursive: true });
-    try {
+    await withFailureScreenshot('login', async () => {
       await page.goto(`${baseUrl}/docs`);
       await expect(page.locator('.information-container .title').innerText()).resolves.toContain(
         'Conduit Platform API',
@@ -149,19 +182,8 @@ describe(`Swagger UI in Chromium (${dialect})`, () => {
       const token: string = JSON.parse(loginResponse.body).user.token;
       expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
 
-      // 2. "Authorize" with the Bearer scheme (Swagger UI adds the `Bearer ` prefix itself).
-      await page
-        .locator('.scheme-container')
-        .getByRole('button', { name: /Authorize/ })
-        .click();
-      const bearer = page
-        .locator('.modal-ux .auth-container')
-        .filter({ has: page.locator('h4', { hasText: 'Bearer' }) });
-      await bearer.locator('input').fill(token);
-      await bearer.getByRole('button', { name: 'Apply credentials' }).click();
-      await bearer.getByText('Authorized', { exact: true }).waitFor();
-      await bearer.getByRole('button', { name: 'Close' }).click();
-      await page.locator('.modal-ux').waitFor({ state: 'detached' });
+      // 2. "Authorize" with the Bearer scheme.
+      await authorizeBearer(token);
 
       // 3. GET /api/user with the authorization the page now holds.
       const sentAuthorization = page
@@ -180,20 +202,10 @@ describe(`Swagger UI in Chromium (${dialect})`, () => {
       });
       await expect(current.innerText()).resolves.toContain(user.username);
       expect(pageProblems).toEqual([]);
-    } catch (error) {
-      // The page as it was when a step failed, next to the success screenshot.
-      await page
-        .screenshot({ path: join(OUTPUT_DIR, `failure-${dialect}.png`), fullPage: true })
-        .catch(() => undefined);
-      throw new Error(
-        `${(error as Error).message}\npage problems: ${JSON.stringify(pageProblems)}\n` +
-          `server stderr:\n${server.stderr()}`,
-        { cause: error },
-      );
-    }
+    });
   }, 90_000);
+
   it('signs in through the OpenID Provider, exchanges the code and authorizes with the token', async () => {
-    mkdirSync(OUTPUT_DIR, { recursive: true });
     const person = {
       sub: `swagger-${randomBytes(4).toString('hex')}`,
       email: `swagger-sso-${randomBytes(4).toString('hex')}@example.com`,
@@ -201,7 +213,7 @@ describe(`Swagger UI in Chromium (${dialect})`, () => {
       preferred_username: 'swagger_sso',
     };
     idp.loginAs(person);
-    try {
+    await withFailureScreenshot('sso', async () => {
       // 1. The real browser goes through authorize, the provider and the callback, and lands
       //    on the allowed redirect (/docs) with a one-time code: no token in any URL.
       await page.goto(
@@ -220,18 +232,7 @@ describe(`Swagger UI in Chromium (${dialect})`, () => {
       const token: string = JSON.parse(exchanged.body).user.token;
 
       // 3. Authorize (Bearer) with it and GET /api/user.
-      await page
-        .locator('.scheme-container')
-        .getByRole('button', { name: /Authorize/ })
-        .click();
-      const bearer = page
-        .locator('.modal-ux .auth-container')
-        .filter({ has: page.locator('h4', { hasText: 'Bearer' }) });
-      await bearer.locator('input').fill(token);
-      await bearer.getByRole('button', { name: 'Apply credentials' }).click();
-      await bearer.getByText('Authorized', { exact: true }).waitFor();
-      await bearer.getByRole('button', { name: 'Close' }).click();
-      await page.locator('.modal-ux').waitFor({ state: 'detached' });
+      await authorizeBearer(token);
       const current = operation('get', '/api/user');
       await tryItOut(current);
       const currentResponse = await shownResponse(current);
@@ -242,15 +243,6 @@ describe(`Swagger UI in Chromium (${dialect})`, () => {
         username: 'swagger_sso',
       });
       expect(pageProblems).toEqual([]);
-    } catch (error) {
-      await page
-        .screenshot({ path: join(OUTPUT_DIR, `sso-failure-${dialect}.png`), fullPage: true })
-        .catch(() => undefined);
-      throw new Error(
-        `${(error as Error).message}\npage problems: ${JSON.stringify(pageProblems)}\n` +
-          `server stderr:\n${server.stderr()}`,
-        { cause: error },
-      );
-    }
+    });
   }, 90_000);
 });
