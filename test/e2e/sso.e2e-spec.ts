@@ -776,6 +776,23 @@ describe('a provider unreachable at start-up', () => {
     expect(up.status).toBe(302);
     expect(up.location).toMatch(new RegExp(`^${idp.issuer}/`));
   });
+
+  it('answers 503 when the provider goes away between the login and the callback', async () => {
+    const browser = new TestBrowser();
+    idp!.loginAs({ sub: 'gone', email: 'gone@corp.test', email_verified: true });
+    const start = await browser.request(
+      `${testApp.baseUrl}/api/auth/oidc/late/authorize?redirect_uri=${encodeURIComponent(CLIENT_REDIRECT)}`,
+    );
+    const atProvider = await browser.navigate(start.location!, (location) =>
+      location.startsWith(testApp.baseUrl),
+    );
+    await idp!.stop();
+    idp = undefined;
+    const response = await browser.request(atProvider.location!);
+    expect(expectErrorEnvelope(response, 503, 'SERVICE_UNAVAILABLE').body[0]).toMatch(
+      /provider could not be reached/,
+    );
+  });
 });
 
 describe('several instances behave as one', () => {

@@ -377,17 +377,33 @@ function toDomainError(error: unknown): DomainError {
   if (error instanceof oidc.AuthorizationResponseError) {
     return new UnauthorizedError(`provider returned an error (${error.error})`);
   }
-  const cause = (error as { cause?: unknown })?.cause;
-  const code = (error as { code?: unknown })?.code;
-  if (
-    error instanceof TypeError ||
-    code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' ||
-    (error instanceof Error && error.name === 'TimeoutError')
-  ) {
+  if (unreachable(error)) {
     return new ServiceUnavailableError(`provider could not be reached (${describe(error)})`, 5);
   }
+  const cause = (error as { cause?: unknown })?.cause;
   const message = error instanceof Error ? error.message : 'ID token validation failed';
   return new UnauthorizedError(
     `ID token rejected: ${message}${cause instanceof Error ? ` (${cause.message})` : ''}`,
   );
+}
+
+/**
+ * A network failure anywhere in the cause chain (openid-client wraps fetch's TypeError in a
+ * ClientError "something went wrong"): refused connection, reset, DNS, timeout.
+ */
+function unreachable(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 5; depth += 1) {
+    const name = (current as { name?: unknown }).name;
+    // By name: fetch's errors may come from another realm (instanceof fails under Jest's VM).
+    if (
+      (name === 'TypeError' && (current as Error).message === 'fetch failed') ||
+      name === 'TimeoutError' ||
+      name === 'AbortError' ||
+      (current as { code?: unknown }).code === 'OAUTH_RESPONSE_IS_NOT_CONFORM'
+    ) {
+      return true;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
