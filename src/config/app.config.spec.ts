@@ -27,6 +27,7 @@ describe('loadConfig', () => {
         type: 'sqlite',
         path: 'data/conduit.sqlite',
         logging: false,
+        readinessTimeoutMs: 2000,
       });
     });
 
@@ -59,6 +60,7 @@ describe('loadConfig', () => {
       expect(config.admin).toBeUndefined();
       expect(config.redisUrl).toBeUndefined();
       expect(config.cache).toEqual({ ttlSeconds: 60, maxEntries: 10_000, keyPrefix: 'cache:' });
+      expect(config.idempotency).toEqual({ keyPrefix: 'idempotency:' });
     });
 
     it('is silent under test and pretty in development', () => {
@@ -75,6 +77,7 @@ describe('loadConfig', () => {
       poolSize: 10,
       connectTimeoutMs: 1000,
       statementTimeoutMs: 5000,
+      readinessTimeoutMs: 2000,
     });
   });
 
@@ -86,8 +89,9 @@ describe('loadConfig', () => {
         DATABASE_URL: 'postgres://u@db:5432/app',
         DATABASE_CONNECT_TIMEOUT_MS: '300',
         DATABASE_STATEMENT_TIMEOUT_MS: '60000',
+        DATABASE_READY_TIMEOUT_MS: '750',
       }).database,
-    ).toMatchObject({ connectTimeoutMs: 300, statementTimeoutMs: 60_000 });
+    ).toMatchObject({ connectTimeoutMs: 300, statementTimeoutMs: 60_000, readinessTimeoutMs: 750 });
   });
 
   it('splits and trims CORS_ORIGINS', () => {

@@ -19,7 +19,7 @@ const KNOWN_DEFAULT_SECRETS = new Set([
 ]);
 const MIN_SECRET_LENGTH = 32;
 
-export type DatabaseConfig =
+export type DatabaseConfig = (
   | { type: 'sqlite'; path: string; logging: boolean }
   | {
       type: 'postgres';
@@ -30,7 +30,11 @@ export type DatabaseConfig =
       connectTimeoutMs: number;
       /** Server-side statement_timeout; the client gives up shortly after it (lost network). */
       statementTimeoutMs: number;
-    };
+    }
+) & {
+  /** The readiness probe answers 503 when the database has not answered its ping by then. */
+  readinessTimeoutMs: number;
+};
 
 /**
  * The whole validated configuration. Injected by class token (`constructor(config: AppConfig)`),
@@ -79,6 +83,11 @@ export abstract class AppConfig {
     /** Prefix of the cache's Redis keys, so deployments (or test runs) can share one Redis. */
     keyPrefix: string;
   };
+  /** Idempotency-Key records: in Redis when REDIS_URL is set, in the database otherwise. */
+  abstract readonly idempotency: {
+    /** Prefix of their Redis keys, so deployments (or test runs) can share one Redis. */
+    keyPrefix: string;
+  };
   /** Bearer token that unlocks GET /metrics; the endpoint is off (404) without one. */
   abstract readonly metricsToken: string | undefined;
   abstract readonly log: { level: LogLevel; pretty: boolean };
@@ -124,8 +133,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   const databaseUrl = read.url('DATABASE_URL', ['postgres:', 'postgresql:']);
   const databaseLogging = read.boolean('DATABASE_LOGGING', false);
+  const readinessTimeoutMs = read.integer('DATABASE_READY_TIMEOUT_MS', 2000, {
+    min: 100,
+    max: 60_000,
+  });
   const database: DatabaseConfig = databaseUrl
     ? {
+        readinessTimeoutMs,
         type: 'postgres',
         url: databaseUrl,
         logging: databaseLogging,
@@ -140,6 +154,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         }),
       }
     : {
+        readinessTimeoutMs,
         type: 'sqlite',
         path: read.string('SQLITE_PATH', 'data/conduit.sqlite'),
         logging: databaseLogging,
@@ -214,6 +229,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxEntries: read.integer('CACHE_MAX_ENTRIES', 10_000, { min: 1, max: 10_000_000 }),
       keyPrefix: read.string('CACHE_KEY_PREFIX', 'cache:'),
     },
+    idempotency: { keyPrefix: read.string('IDEMPOTENCY_KEY_PREFIX', 'idempotency:') },
     metricsToken: readMetricsToken(read),
     log: {
       level: read.oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),

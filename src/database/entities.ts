@@ -1,3 +1,4 @@
+import { IdempotencyRecord } from '../common/idempotency/idempotency-record.entity.js';
 import { ArticleCount } from '../modules/articles/entities/article-count.entity.js';
 import { Article } from '../modules/articles/entities/article.entity.js';
 import { Favorite } from '../modules/articles/entities/favorite.entity.js';
@@ -25,6 +26,7 @@ export const entities = [
   Tag,
   ArticleTag,
   Comment,
+  IdempotencyRecord,
   UserIdentity,
   LoginState,
   OneTimeCode,

@@ -1,6 +1,7 @@
 import { CreateAuthSchema1764000000000 } from './1764000000000-create-auth-schema.js';
 import { CreateRealworldSchema1764100000000 } from './1764100000000-create-realworld-schema.js';
 import { CreateArticleCounts1765000000000 } from './1765000000000-create-article-counts.js';
+import { CreateIdempotencyKeys1765100000000 } from './1765100000000-create-idempotency-keys.js';
 import { SessionAuthTimeAndRefreshGrace1765300000000 } from './1765300000000-session-auth-time-and-refresh-grace.js';
 import { CreateSsoSchema1765500000000 } from './1765500000000-create-sso-schema.js';
 // generate:module inserts imports above this line
@@ -13,6 +14,7 @@ export const migrations = [
   CreateAuthSchema1764000000000,
   CreateRealworldSchema1764100000000,
   CreateArticleCounts1765000000000,
+  CreateIdempotencyKeys1765100000000,
   SessionAuthTimeAndRefreshGrace1765300000000,
   CreateSsoSchema1765500000000,
   // generate:module inserts migrations above this line

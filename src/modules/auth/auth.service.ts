@@ -64,8 +64,13 @@ export class AuthService {
     const { session, refreshToken } = await this.tx.run((manager) =>
       this.sessions.start(manager, account.id, client),
     );
-    const user = await this.usersService.getById(account.id);
-    return { user, refreshToken, accessToken: await this.issueAccessToken(user, session) };
+    // The account read above is the response: nothing is read after COMMIT, so a session that
+    // was started is always answered.
+    return {
+      user: account,
+      refreshToken,
+      accessToken: await this.issueAccessToken(account, session),
+    };
   }
 
   /**
@@ -118,9 +123,15 @@ export class AuthService {
     if (emailChange || passwordChange || usernameChange || currentPassword !== undefined)
       await this.recentAuth.countAttempt(caller, client.ip ?? 'unknown');
     if (emailChange || passwordChange) await this.recentAuth.assertRecent(caller, currentPassword);
-    const user = await this.usersService.update(caller.id, fields);
-    if (passwordChange) await this.sessions.revokeAllExcept(caller.id, caller.sessionId);
-    return user;
+    // A new password ends every other session (whoever knew the old one is logged out), in
+    // the same transaction as the change: nothing can fail after it has committed.
+    return this.usersService.update(
+      caller.id,
+      fields,
+      passwordChange
+        ? (manager) => this.sessions.revokeAllExcept(caller.id, caller.sessionId, manager)
+        : undefined,
+    );
   }
 
   private issueAccessToken(user: User, session: Session): Promise<string> {

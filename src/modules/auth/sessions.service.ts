@@ -195,15 +195,22 @@ export class SessionsService {
     );
   }
 
-  /** Ends all of the user's sessions but one (after a password change). */
-  async revokeAllExcept(userId: number, keepSessionId: string): Promise<void> {
-    await this.tx.run((manager) =>
-      manager.update(
+  /**
+   * Ends all of the user's sessions but one (after a password change), in the caller's unit of
+   * work when `manager` is given.
+   */
+  async revokeAllExcept(
+    userId: number,
+    keepSessionId: string,
+    manager?: EntityManager,
+  ): Promise<void> {
+    const revoke = (within: EntityManager) =>
+      within.update(
         Session,
         { userId, id: Not(keepSessionId), revokedAt: IsNull() },
         { revokedAt: new Date(), revokedReason: 'password_changed' },
-      ),
-    );
+      );
+    await (manager ? revoke(manager) : this.tx.run(revoke));
   }
 
   /** The user's sessions that can still be refreshed, newest first. */

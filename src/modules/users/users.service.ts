@@ -164,7 +164,15 @@ export class UsersService {
     return this.tx.run((manager) => this.insert(manager, prepared));
   }
 
-  async update(id: number, changes: UserChanges): Promise<User> {
+  /**
+   * Applies the changes in one transaction, together with `alsoInTransaction` (e.g. ending the
+   * other sessions after a new password), and returns the user as that transaction sees it.
+   */
+  async update(
+    id: number,
+    changes: UserChanges,
+    alsoInTransaction?: (manager: EntityManager) => Promise<void>,
+  ): Promise<User> {
     const passwordHash =
       changes.password === undefined ? undefined : await this.hasher.hash(changes.password);
     const updated = await this.tx.run(async (manager) => {
@@ -180,6 +188,7 @@ export class UsersService {
       if (passwordHash !== undefined) patch.passwordHash = passwordHash;
       // updatedAt alone is no change worth writing.
       if (Object.keys(patch).length > 1) await manager.update(User, { id }, patch);
+      await alsoInTransaction?.(manager);
       return manager.findOneByOrFail(User, { id });
     });
     const publicChange = [changes.username, changes.bio, changes.image].some(
