@@ -792,6 +792,11 @@ describe('a provider unreachable at start-up', () => {
     expect(expectErrorEnvelope(response, 503, 'SERVICE_UNAVAILABLE').body[0]).toMatch(
       /provider could not be reached/,
     );
+    expect(
+      warn.mock.calls.some(
+        ([entry]) => (entry as { reason?: string })?.reason === 'provider_unreachable',
+      ),
+    ).toBe(true);
   });
 });
 

@@ -356,6 +356,7 @@ export class SsoService {
 function reasonOf(error: unknown): string {
   if (error instanceof oidc.ResponseBodyError) return `token_endpoint_${error.error}`;
   if (error instanceof oidc.AuthorizationResponseError) return `authorization_${error.error}`;
+  if (unreachable(error)) return 'provider_unreachable';
   const code = (error as { code?: unknown })?.code;
   return typeof code === 'string' ? code.toLowerCase() : 'token_validation';
 }
