@@ -14,7 +14,6 @@
 //                            data in it is replaced, the database is not dropped
 //        BENCH_PG_ADMIN_URL  where to create the scratch database
 //                            (default postgres://postgres@127.0.0.1:5432/postgres)
-import { cpSync, existsSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -24,7 +23,7 @@ import pg from 'pg';
 import { printTable, updateDocs, writeResults } from './lib/report.mjs';
 import { startPgWireTap } from './lib/pg-wire-tap.mjs';
 import { baselineQueriesDuring, explain, statementsDuring } from './lib/sql-checks.mjs';
-import { freePort, runScript, serverEnv, startServer } from './lib/servers.mjs';
+import { freePort, runScript, serverEnv, snapshotBuild, startServer } from './lib/servers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SEED_PASSWORD = 'seed-password';
@@ -54,7 +53,7 @@ try {
 
 async function main() {
   const started = performance.now();
-  const app = snapshotBuild();
+  const app = snapshotBuild(root, 'conduit-bench');
   const runs = [];
   for (const size of options.sizes) {
     if (interrupted) break;
@@ -124,6 +123,16 @@ async function measureSize(app, size) {
       readyPath: '/api/health/ready',
     });
     cleanups.push(() => ours.stop());
+    // The same app with the read cache off, for the uncached scenarios (CACHE_TTL_SECONDS=0).
+    const oursUncachedPort = await freePort();
+    const oursUncached = await startServer({
+      name: 'app',
+      script: join(app, 'src/main.js'),
+      env: serverEnv(databaseUrl, oursUncachedPort, { ...oursEnv, CACHE_TTL_SECONDS: '0' }),
+      port: oursUncachedPort,
+      readyPath: '/api/health/ready',
+    });
+    cleanups.push(() => oursUncached.stop());
     const baseline = await startServer({
       name: 'baseline',
       script: join(root, 'bench/baseline/server.mjs'),
@@ -138,8 +147,9 @@ async function measureSize(app, size) {
     const mismatches = await compareResponses(scenarios, ours, baseline);
 
     log(`${size.label}: warming up (${options.warmSeconds} s per scenario and server)`);
+    const oursFor = (scenario) => (scenario.uncached ? oursUncached : ours);
     for (const scenario of scenarios)
-      for (const server of [ours, baseline])
+      for (const server of [oursFor(scenario), baseline])
         await load(server, scenario, options.warmSeconds, scenario.connections);
 
     const measured = [];
@@ -149,7 +159,7 @@ async function measureSize(app, size) {
         // Alternate who goes first, so drift (thermal, background work) hits both alike.
         const order = round % 2 === 0 ? ['ours', 'baseline'] : ['baseline', 'ours'];
         for (const side of order) {
-          const server = side === 'ours' ? ours : baseline;
+          const server = side === 'ours' ? oursFor(scenario) : baseline;
           server.resetPeakRss();
           const run = await load(server, scenario, options.seconds, scenario.connections);
           runs[side].push({ ...run, peakRssMb: server.peakRssMb() });
@@ -170,6 +180,7 @@ async function measureSize(app, size) {
     }
     if (!interrupted) {
       await ours.stop();
+      await oursUncached.stop();
       log(`${size.label}: counting SQL statements per request and checking plans`);
       await sqlChecks(scenarios, measured, { app, databaseUrl, db, baseline });
     }
@@ -184,23 +195,6 @@ async function measureSize(app, size) {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((e) => console.error(e));
     await dropScratchDatabase(databaseUrl);
   }
-}
-
-/**
- * Runs a private copy of dist/: a concurrent `nest build` (which empties dist/) must not pull
- * files away from the running servers. Kept inside node_modules so packages still resolve.
- */
-function snapshotBuild() {
-  const source = join(root, 'dist');
-  if (!existsSync(join(source, 'src/main.js')))
-    throw new Error('dist/src/main.js is missing: build first (`npm run bench` does)');
-  // Per run: node_modules may be shared by several checkouts running benchmarks at once.
-  const directory = join(root, `node_modules/.cache/conduit-bench-${process.pid}`);
-  const target = join(directory, 'dist');
-  rmSync(directory, { recursive: true, force: true });
-  cpSync(source, target, { recursive: true });
-  process.on('exit', () => rmSync(directory, { recursive: true, force: true }));
-  return target;
 }
 
 /** A fresh database for one size (BENCH_DATABASE_URL when given: its seeded data is replaced). */
@@ -337,6 +331,18 @@ function defineScenarios(f) {
       ...same(f.slugs.map((slug) => get(`/api/articles/${slug}`))),
       table: 'articles',
       main: /FROM "articles".*"slug" = /,
+    },
+    {
+      id: 'article-uncached',
+      title: 'Get article by slug, read cache off',
+      ...same(f.slugs.map((slug) => get(`/api/articles/${slug}`))),
+      uncached: true,
+    },
+    {
+      id: 'tags-uncached',
+      title: 'Tags (GET /api/tags), read cache off',
+      ...same([get('/api/tags')]),
+      uncached: true,
     },
     {
       id: 'feed',
@@ -518,7 +524,21 @@ function targets(run, labelled) {
       met: byId[id].ratio >= minimum,
     });
   ratio('list', 'List articles throughput', 0.85);
-  ratio('health', 'Health throughput vs hello-world', 0.7);
+  // Per-request cost with every feature on (issue 12, item 4).
+  ratio('health', 'Health throughput vs hello-world', 0.5);
+  ratio('user', 'GET /api/user throughput', 0.7);
+  // Uncached cost (item 5a): the cache is a bonus, never the reason a route is fast.
+  ratio('article-uncached', 'Article by slug throughput, cache off', 0.9);
+  ratio('tags-uncached', 'Tags throughput, cache off', 0.9);
+  // Memory (item 5): the app's peak RSS in every scenario.
+  const peak = Math.max(...run.scenarios.map((s) => s.ours.peakRssMb ?? 0));
+  if (peak > 0)
+    list.push({
+      name: `${prefix}Peak RSS under load, worst scenario`,
+      target: '≤ 200 MiB',
+      actual: `${peak.toFixed(0)} MiB`,
+      met: peak <= 200,
+    });
   if (byId.list && byId['deep-cursor']) {
     const slowdown = byId['deep-cursor'].ours.p50 / byId.list.ours.p50;
     list.push({

@@ -1,10 +1,11 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { sendClientErrorEnvelope } from './common/errors/client-error-handler.js';
 import { logRouterRejection, sendErrorReply } from './common/errors/error-reply.js';
+import { AppLogger } from './common/logging/app-logger.js';
+import { RequestLog } from './common/logging/request-log.js';
 import { refuseRequestsWhileClosing } from './common/lifecycle/graceful-shutdown.js';
 import { HttpMetrics } from './common/metrics/http-metrics.js';
 import { useLenientJsonParser } from './common/http/json-body-parser.js';
@@ -38,6 +39,9 @@ export async function createApp(
     genReqId: generateRequestId,
     requestIdHeader: false,
     logger: false,
+    // No Nest middleware (consumer.apply) in this app: without @fastify/middie every request
+    // skips its onRequest pass. A module adding middleware must register middie first.
+    skipMiddie: true,
     // Requests arriving while closing get the envelope's 503 (refuseRequestsWhileClosing).
     return503OnClosing: false,
     // Requests Node's HTTP parser rejects (oversized headers, bytes that are not HTTP) never
@@ -58,7 +62,7 @@ export async function createApp(
     bufferLogs: true,
     bodyParser: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(AppLogger));
   app.flushLogs();
 
   const fastify = app.getHttpAdapter().getInstance();
@@ -69,13 +73,17 @@ export async function createApp(
   });
   refuseRequestsWhileClosing(fastify);
   const metrics = app.get(HttpMetrics);
-  fastify.addHook('onResponse', async (request, reply) => {
+  const requestLog = app.get(RequestLog);
+  // One callback-style hook for both (no promise per request).
+  fastify.addHook('onResponse', (request, reply, done) => {
     metrics.observe(
       request.method,
       request.routeOptions.url,
       reply.statusCode,
       reply.elapsedTime / 1000,
     );
+    requestLog.record(request, reply);
+    done();
   });
   app.enableCors({
     origin: config.http.corsOrigins.includes('*') ? true : config.http.corsOrigins,

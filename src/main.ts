@@ -1,15 +1,15 @@
 import './config/load-dotenv.js';
 import 'reflect-metadata';
-import { Logger } from 'nestjs-pino';
 import { loadConfigOrExit } from './config/load-config-or-exit.js';
 import { exitGracefullyOnSignals } from './common/lifecycle/graceful-shutdown.js';
+import { AppLogger } from './common/logging/app-logger.js';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
   // Imported only after validation, so a bad environment fails fast with its one line.
   const { createApp } = await import('./app.factory.js');
   const app = await createApp(config);
-  const logger = app.get(Logger);
+  const logger = app.get(AppLogger);
   if (config.auth.jwtSecretIsEphemeral) {
     logger.warn(
       'JWT_SECRET is not set: using an ephemeral secret; tokens will not survive a restart',

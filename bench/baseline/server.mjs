@@ -283,6 +283,15 @@ app.get('/api/articles/:slug', async (request) => {
   return { article };
 });
 
+app.get('/api/tags', async () => {
+  // The app's statement: tags in use, most used first, then by name.
+  const { rows } = await query(
+    `SELECT t.name FROM tags t JOIN article_tags l ON l.tag_id = t.id
+     GROUP BY t.id, t.name ORDER BY COUNT(*) DESC, t.name ASC`,
+  );
+  return { tags: rows.map((row) => row.name) };
+});
+
 app.get('/api/user', async (request) => {
   const viewer = await caller(request, true);
   const { rows } = await query('SELECT id, email, username, bio, image FROM users WHERE id = $1', [

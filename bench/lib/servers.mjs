@@ -2,7 +2,8 @@
 // explicit environment (nothing inherited but PATH/HOME), so a developer's .env or shell
 // variables cannot change what is measured.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 
 export const JWT_SECRET = 'bench-only-secret-0123456789abcdefghijklmnopqrstuvwxyz';
@@ -39,6 +40,8 @@ export function serverEnv(databaseUrl, port, extra = {}) {
     RATE_LIMIT_MAX: '1000000',
     RATE_LIMIT_AUTH_MAX: '1000000',
     RATE_LIMIT_LOGIN_ACCOUNT_MAX: '1000000',
+    RATE_LIMIT_LOGIN_ADDRESS_MAX: '1000000',
+    RATE_LIMIT_ACCOUNT_CHANGE_MAX: '1000000',
     ...extra,
   };
 }
@@ -107,6 +110,24 @@ export function runScript(script, args, env) {
         : reject(new Error(`${script} exited with ${code}`)),
     );
   });
+}
+
+/**
+ * Runs a private copy of dist/: a concurrent `nest build` (which empties dist/) must not pull
+ * files away from the running servers. Kept inside node_modules so packages still resolve;
+ * per run (node_modules may be shared by several checkouts running benchmarks at once), and
+ * removed when the process exits.
+ */
+export function snapshotBuild(root, name) {
+  const source = join(root, 'dist');
+  if (!existsSync(join(source, 'src/main.js')))
+    throw new Error('dist/src/main.js is missing: build first (`npm run bench` does)');
+  const directory = join(root, `node_modules/.cache/${name}-${process.pid}`);
+  const target = join(directory, 'dist');
+  rmSync(directory, { recursive: true, force: true });
+  cpSync(source, target, { recursive: true });
+  process.on('exit', () => rmSync(directory, { recursive: true, force: true }));
+  return target;
 }
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -39,10 +39,4 @@ describe('generateRequestId', () => {
   it('generates a new id every time', () => {
     expect(generateRequestId(incoming())).not.toBe(generateRequestId(incoming()));
   });
-
-  it('stores the id on the raw request for the request logger', () => {
-    const request = incoming('trace-9');
-    generateRequestId(request);
-    expect(request.id).toBe('trace-9');
-  });
 });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, In, Repository } from 'typeorm';
 import { ProfilesService } from '../profiles/index.js';
+import { CompiledSelect } from '../../common/persistence/compiled-select.js';
 import { TagsService } from '../tags/index.js';
 import type { User } from '../users/index.js';
 import type { ArticleSummaryView, ArticleView } from './dto/article.response.js';
@@ -24,11 +25,25 @@ export interface AnonymousArticleView {
  */
 @Injectable()
 export class ArticleViews {
+  private readonly favoriteCountsQuery: CompiledSelect<
+    Favorite,
+    { articleId: number | string; count: number | string }
+  >;
+
   constructor(
     @InjectRepository(Favorite) private readonly favorites: Repository<Favorite>,
     private readonly tags: TagsService,
     private readonly profiles: ProfilesService,
-  ) {}
+  ) {
+    // Runs for every article view and list page: compiled once (CompiledSelect).
+    this.favoriteCountsQuery = new CompiledSelect(favorites, 'favorite', (builder) =>
+      builder
+        .select('favorite.articleId', 'articleId')
+        .addSelect('COUNT(*)', 'count')
+        .where('favorite.articleId IN (:...articleIds)')
+        .groupBy('favorite.articleId'),
+    );
+  }
 
   async summaries(
     articles: Article[],
@@ -119,13 +134,7 @@ export class ArticleViews {
     articleIds: number[],
     manager: EntityManager | undefined,
   ): Promise<Map<number, number>> {
-    const rows = await this.repository(manager)
-      .createQueryBuilder('favorite')
-      .select('favorite.articleId', 'articleId')
-      .addSelect('COUNT(*)', 'count')
-      .where('favorite.articleId IN (:...articleIds)', { articleIds })
-      .groupBy('favorite.articleId')
-      .getRawMany<{ articleId: number | string; count: number | string }>();
+    const rows = await this.favoriteCountsQuery.all({ articleIds }, manager);
     return new Map(rows.map((row) => [Number(row.articleId), Number(row.count)]));
   }
 

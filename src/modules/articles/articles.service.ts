@@ -257,7 +257,8 @@ export class ArticlesService {
   }
 
   private async load(slug: string): Promise<Article> {
-    const article = await this.findBySlug(slug, { relations: { author: true } });
+    // No NUL in a slug (PostgreSQL would fail the query): not found, as in findBySlug.
+    const article = slug.includes('\u0000') ? null : await this.loadWhere('slug', slug);
     if (!article) throw new NotFoundError('article', slug);
     return article;
   }
@@ -274,8 +275,27 @@ export class ArticlesService {
     return this.articles.findOne({ ...options, where: { slug } });
   }
 
-  private loadById(manager: EntityManager, id: number): Promise<Article> {
-    return manager.findOneOrFail(Article, { where: { id }, relations: { author: true } });
+  private async loadById(manager: EntityManager, id: number): Promise<Article> {
+    const article = await this.loadWhere('id', id, manager);
+    if (!article) throw new NotFoundError('article', id);
+    return article;
+  }
+
+  /**
+   * The article (with its author) whose unique `column` equals `value`, in one statement: not
+   * findOne(), which with a relation adds take: 1, and TypeORM then runs a DISTINCT id query
+   * before the real one. Inside a unit of work pass its `manager`.
+   */
+  private loadWhere(
+    column: 'slug' | 'id',
+    value: string | number,
+    manager?: EntityManager,
+  ): Promise<Article | null> {
+    return (manager?.getRepository(Article) ?? this.articles)
+      .createQueryBuilder('article')
+      .innerJoinAndSelect('article.author', 'author')
+      .where(`article.${column} = :value`, { value })
+      .getOne();
   }
 
   /** `base` if free (or already this article's), otherwise a suffixed variant. */

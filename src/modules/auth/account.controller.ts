@@ -68,7 +68,7 @@ export class AccountController {
   @Get('user')
   @ApiOperation({ summary: 'Get the current user' })
   async current(@CurrentUser() caller: AuthenticatedUser): Promise<UserResponse> {
-    return UserResponse.of(await this.usersService.getById(caller.id), caller.token);
+    return UserResponse.of(await this.usersService.getAccountFields(caller.id), caller.token);
   }
 
   @Put('user')

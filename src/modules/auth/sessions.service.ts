@@ -3,7 +3,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, IsNull, Not, Repository } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js';
+import type { Role } from '../../common/auth/role.js';
 import { UnauthorizedError } from '../../common/errors/domain-errors.js';
+import { CompiledSelect } from '../../common/persistence/compiled-select.js';
 import { AppConfig } from '../../config/app.config.js';
 import type { ListDefinition, Page } from '../../common/pagination/list-definition.js';
 import { Paginator } from '../../common/pagination/paginator.js';
@@ -33,6 +35,16 @@ const SESSION_LIST: ListDefinition<Session> = {
   tieBreaker: { column: 'session.id', type: 'string' },
 };
 
+/** The caller's fields as {@link SessionsService.resolveCaller} reads them. */
+interface CallerRow {
+  id: number | string;
+  username: string;
+  email: string;
+  role: Role;
+  /** Raw driver value: see CompiledSelect.hydrate. */
+  authenticatedAt: unknown;
+}
+
 /** Where a session was started from; shown in the session list. */
 export interface ClientInfo {
   userAgent?: string;
@@ -60,13 +72,29 @@ export type RevokeReason =
 @Injectable()
 export class SessionsService {
   private readonly logger = new Logger(SessionsService.name);
+  /** Every authenticated request runs this: compiled once (see CompiledSelect). */
+  private readonly callerLookup: CompiledSelect<Session, CallerRow>;
 
   constructor(
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
     private readonly tx: TransactionRunner,
     private readonly config: AppConfig,
     private readonly paginator: Paginator,
-  ) {}
+  ) {
+    this.callerLookup = new CompiledSelect(sessions, 'session', (builder) =>
+      builder
+        .innerJoin('session.user', 'user')
+        .select('user.id', 'id')
+        .addSelect('user.username', 'username')
+        .addSelect('user.email', 'email')
+        .addSelect('user.role', 'role')
+        .addSelect('session.authenticatedAt', 'authenticatedAt')
+        .where('session.id = :sessionId')
+        .andWhere('session.userId = :userId')
+        .andWhere('session.revokedAt IS NULL')
+        .andWhere(`session.expiresAt > ${currentTimestampSql}`),
+    );
+  }
 
   /** Starts a session inside the caller's transaction and returns its first refresh token. */
   async start(
@@ -243,22 +271,15 @@ export class SessionsService {
     userId: number,
     token: string,
   ): Promise<AuthenticatedUser | undefined> {
-    const session = await this.sessions
-      .createQueryBuilder('session')
-      .innerJoinAndSelect('session.user', 'user')
-      .where('session.id = :sessionId', { sessionId })
-      .andWhere('session.userId = :userId', { userId })
-      .andWhere('session.revokedAt IS NULL')
-      .getOne();
-    if (!session?.user || session.expiresAt.getTime() <= Date.now()) return undefined;
-    const { user } = session;
+    const user = await this.callerLookup.one({ sessionId, userId });
+    if (!user) return undefined;
     return {
-      id: user.id,
+      id: Number(user.id),
       username: user.username,
       email: user.email,
       role: user.role,
       sessionId,
-      authTime: session.authenticatedAt,
+      authTime: this.callerLookup.hydrate('authenticatedAt', user.authenticatedAt),
       token,
     };
   }

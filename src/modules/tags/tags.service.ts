@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, In, Repository } from 'typeorm';
 import { CacheService } from '../../common/cache/cache.service.js';
+import { CompiledSelect } from '../../common/persistence/compiled-select.js';
 import { ArticleTag } from './entities/article-tag.entity.js';
 import { Tag } from './entities/tag.entity.js';
 
@@ -11,11 +12,37 @@ const TAG_LIST_CACHE = 'tag-list';
 /** Tag names and their links to articles. */
 @Injectable()
 export class TagsService {
+  private readonly inUseQuery: CompiledSelect<Tag, { name: string }>;
+  private readonly tagListsQuery: CompiledSelect<
+    ArticleTag,
+    { articleId: number | string; name: string }
+  >;
+
   constructor(
     @InjectRepository(Tag) private readonly tags: Repository<Tag>,
     @InjectRepository(ArticleTag) private readonly links: Repository<ArticleTag>,
     private readonly cache: CacheService,
-  ) {}
+  ) {
+    // Both run for every uncached tag list or article view: compiled once (CompiledSelect).
+    this.inUseQuery = new CompiledSelect(tags, 'tag', (builder) =>
+      builder
+        .innerJoin(ArticleTag, 'link', 'link.tagId = tag.id')
+        .select('tag.name', 'name')
+        .addSelect('COUNT(*)', 'uses')
+        .groupBy('tag.id')
+        .addGroupBy('tag.name')
+        .orderBy('uses', 'DESC')
+        .addOrderBy('tag.name', 'ASC'),
+    );
+    this.tagListsQuery = new CompiledSelect(links, 'link', (builder) =>
+      builder
+        .innerJoin('link.tag', 'tag')
+        .select('link.articleId', 'articleId')
+        .addSelect('tag.name', 'name')
+        .where('link.articleId IN (:...articleIds)')
+        .orderBy('tag.name', 'ASC'),
+    );
+  }
 
   /** Tags in use, most used first, then by name (cached until {@link linksChanged}). */
   listInUse(): Promise<string[]> {
@@ -31,16 +58,7 @@ export class TagsService {
   }
 
   private async queryInUse(): Promise<string[]> {
-    const rows = await this.tags
-      .createQueryBuilder('tag')
-      .innerJoin(ArticleTag, 'link', 'link.tagId = tag.id')
-      .select('tag.name', 'name')
-      .addSelect('COUNT(*)', 'uses')
-      .groupBy('tag.id')
-      .addGroupBy('tag.name')
-      .orderBy('uses', 'DESC')
-      .addOrderBy('tag.name', 'ASC')
-      .getRawMany<{ name: string }>();
+    const rows = await this.inUseQuery.all({});
     return rows.map((row) => row.name);
   }
 
@@ -84,14 +102,7 @@ export class TagsService {
   async tagListsOf(articleIds: number[], manager?: EntityManager): Promise<Map<number, string[]>> {
     const lists = new Map<number, string[]>(articleIds.map((id) => [id, []]));
     if (articleIds.length === 0) return lists;
-    const rows = await (manager?.getRepository(ArticleTag) ?? this.links)
-      .createQueryBuilder('link')
-      .innerJoin('link.tag', 'tag')
-      .select('link.articleId', 'articleId')
-      .addSelect('tag.name', 'name')
-      .where('link.articleId IN (:...articleIds)', { articleIds })
-      .orderBy('tag.name', 'ASC')
-      .getRawMany<{ articleId: number | string; name: string }>();
+    const rows = await this.tagListsQuery.all({ articleIds }, manager);
     for (const row of rows) lists.get(Number(row.articleId))?.push(row.name);
     // Code-point order whatever the database collation, so both dialects agree.
     for (const list of lists.values()) list.sort();

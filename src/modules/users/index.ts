@@ -5,6 +5,7 @@
 export { UsersModule } from './users.module.js';
 export {
   UsersService,
+  type AccountFields,
   type AdminBootstrapOutcome,
   type NewUser,
   type PreparedUser,

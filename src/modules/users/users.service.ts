@@ -7,6 +7,7 @@ import { CacheService } from '../../common/cache/cache.service.js';
 import { ConflictError, NotFoundError } from '../../common/errors/domain-errors.js';
 import type { ListDefinition, Page } from '../../common/pagination/list-definition.js';
 import { Paginator } from '../../common/pagination/paginator.js';
+import { CompiledSelect } from '../../common/persistence/compiled-select.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import type { ListUsersQuery } from './dto/list-users.query.js';
 import { User } from './entities/user.entity.js';
@@ -34,6 +35,9 @@ export interface UserChanges {
   image?: string | null;
 }
 
+/** What the current-user view shows of an account ({@link UsersService.getAccountFields}). */
+export type AccountFields = Pick<User, 'email' | 'username' | 'bio' | 'image'>;
+
 /** What the administrator bootstrap did; `refused` says what it did not do and why. */
 export type AdminBootstrapOutcome =
   | { kind: 'created'; user: User; requestedUsername: string }
@@ -55,6 +59,9 @@ const USER_LIST: ListDefinition<User> = {
 /** Owns user accounts: creation, credentials, profile changes and the admin listing. */
 @Injectable()
 export class UsersService {
+  /** `GET /api/user` runs this on every call: compiled once (see CompiledSelect). */
+  private readonly accountFields: CompiledSelect<User, AccountFields>;
+
   /**
    * Cache namespace invalidated whenever a user's public fields (username, bio, image) change:
    * caches that embed profiles depend on it.
@@ -67,10 +74,26 @@ export class UsersService {
     private readonly paginator: Paginator,
     private readonly tx: TransactionRunner,
     private readonly cache: CacheService,
-  ) {}
+  ) {
+    this.accountFields = new CompiledSelect(users, 'user', (builder) =>
+      builder
+        .select('user.email', 'email')
+        .addSelect('user.username', 'username')
+        .addSelect('user.bio', 'bio')
+        .addSelect('user.image', 'image')
+        .where('user.id = :id'),
+    );
+  }
 
   findById(id: number): Promise<User | null> {
     return this.users.findOneBy({ id });
+  }
+
+  /** The account fields the current-user view shows; 404 when the user is gone. */
+  async getAccountFields(id: number): Promise<AccountFields> {
+    const fields = await this.accountFields.one({ id });
+    if (!fields) throw new NotFoundError('user', id);
+    return fields;
   }
 
   async getById(id: number): Promise<User> {

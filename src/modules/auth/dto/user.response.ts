@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { User } from '../../users/index.js';
+import type { AccountFields } from '../../users/index.js';
 
 /** The RealWorld `user` object, plus `refreshToken` when a session was just started or rotated. */
 export class UserView {
@@ -17,7 +17,7 @@ export class UserView {
 export class UserResponse {
   @ApiProperty({ type: UserView }) user: UserView;
 
-  static of(user: User, token: string, refreshToken?: string): UserResponse {
+  static of(user: AccountFields, token: string, refreshToken?: string): UserResponse {
     const view: UserView = {
       email: user.email,
       token,
