@@ -6,7 +6,7 @@ import { sendClientErrorEnvelope } from './common/errors/client-error-handler.js
 import { logRouterRejection, sendErrorReply } from './common/errors/error-reply.js';
 import { AppLogger } from './common/logging/app-logger.js';
 import { RequestLog } from './common/logging/request-log.js';
-import { refuseRequestsWhileClosing } from './common/lifecycle/graceful-shutdown.js';
+import { HttpDrain } from './common/lifecycle/graceful-shutdown.js';
 import { HttpMetrics } from './common/metrics/http-metrics.js';
 import { useLenientJsonParser } from './common/http/json-body-parser.js';
 import { generateRequestId, REQUEST_ID_HEADER } from './common/http/request-id.js';
@@ -42,7 +42,9 @@ export async function createApp(
     // No Nest middleware (consumer.apply) in this app: without @fastify/middie every request
     // skips its onRequest pass. A module adding middleware must register middie first.
     skipMiddie: true,
-    // Requests arriving while closing get the envelope's 503 (refuseRequestsWhileClosing).
+    // `/api/articles/` is `/api/articles`: some RealWorld frontends add the slash.
+    routerOptions: { ignoreTrailingSlash: true },
+    // Requests arriving while closing get the envelope's 503 (HttpDrain).
     return503OnClosing: false,
     // Requests Node's HTTP parser rejects (oversized headers, bytes that are not HTTP) never
     // reach the router; without this they would get Fastify's own body, not the envelope.
@@ -71,7 +73,7 @@ export async function createApp(
     void reply.headers(SECURITY_HEADERS).header(REQUEST_ID_HEADER, request.id);
     done();
   });
-  refuseRequestsWhileClosing(fastify);
+  HttpDrain.install(fastify);
   const metrics = app.get(HttpMetrics);
   const requestLog = app.get(RequestLog);
   // One callback-style hook for both (no promise per request).

@@ -9,6 +9,17 @@ import { loadConfigOrExit } from './config/load-config-or-exit.js';
  * that dies, and on SIGTERM/SIGINT stops them all before exiting.
  */
 
+/**
+ * Workers accept connections from the shared listening socket themselves (the kernel hands
+ * each one to whichever worker accepts first) instead of the primary accepting them and passing
+ * them on (Node's round-robin default). With round-robin, a connection the primary had just
+ * passed to a worker that then died stayed open in the primary, unanswered, until the primary
+ * exited: its client hung. Now the primary holds no connection: a worker's death closes
+ * exactly its own connections (their clients get a reset at once), and the connections still
+ * waiting to be accepted go to the other workers.
+ */
+cluster.schedulingPolicy = cluster.SCHED_NONE;
+
 /** More unexpected worker deaths than this within a minute: stop instead of looping. */
 const MAX_RESTARTS_PER_MINUTE = 10;
 /** Workers get SHUTDOWN_TIMEOUT_MS to drain, plus this margin before they are killed. */

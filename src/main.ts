@@ -1,7 +1,7 @@
 import './config/load-dotenv.js';
 import 'reflect-metadata';
 import { loadConfigOrExit } from './config/load-config-or-exit.js';
-import { exitGracefullyOnSignals } from './common/lifecycle/graceful-shutdown.js';
+import { exitGracefullyOnSignals, HttpDrain } from './common/lifecycle/graceful-shutdown.js';
 import { AppLogger } from './common/logging/app-logger.js';
 
 async function bootstrap(): Promise<void> {
@@ -18,7 +18,7 @@ async function bootstrap(): Promise<void> {
   exitGracefullyOnSignals(app, {
     timeoutMs: config.shutdownTimeoutMs,
     logger,
-    httpServer: app.getHttpServer(),
+    drain: HttpDrain.of(app.getHttpAdapter().getInstance()),
   });
   await app.listen({ host: config.http.host, port: config.http.port });
   logger.log(`Conduit Platform listening on ${await app.getUrl()} (Swagger UI at /docs)`);

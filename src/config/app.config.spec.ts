@@ -94,6 +94,25 @@ describe('loadConfig', () => {
     ).toMatchObject({ connectTimeoutMs: 300, statementTimeoutMs: 60_000, readinessTimeoutMs: 750 });
   });
 
+  it('reads the Redis timeouts, with defaults, and names a bad one', () => {
+    expect(loadConfig({}).redis).toEqual({
+      connectTimeoutMs: 2000,
+      commandTimeoutMs: 250,
+      probeIntervalMs: 1000,
+    });
+    expect(
+      loadConfig({
+        REDIS_CONNECT_TIMEOUT_MS: '500',
+        REDIS_COMMAND_TIMEOUT_MS: '50',
+        REDIS_PROBE_INTERVAL_MS: '5000',
+      }).redis,
+    ).toEqual({ connectTimeoutMs: 500, commandTimeoutMs: 50, probeIntervalMs: 5000 });
+    expect(() => loadConfig({ REDIS_COMMAND_TIMEOUT_MS: '0' })).toThrow('REDIS_COMMAND_TIMEOUT_MS');
+    expect(() => loadConfig({ REDIS_PROBE_INTERVAL_MS: 'soon' })).toThrow(
+      'REDIS_PROBE_INTERVAL_MS',
+    );
+  });
+
   it('splits and trims CORS_ORIGINS', () => {
     expect(loadConfig({ CORS_ORIGINS: 'https://a.io, https://b.io,' }).http.corsOrigins).toEqual([
       'https://a.io',

@@ -74,6 +74,15 @@ export abstract class AppConfig {
   };
   abstract readonly admin: { email: string; password: string; username: string } | undefined;
   abstract readonly redisUrl: string | undefined;
+  /** How long Redis may take before requests go on without it (when REDIS_URL is set). */
+  abstract readonly redis: {
+    /** Wait this long for a connection to be established. */
+    connectTimeoutMs: number;
+    /** A command not answered within this time fails; a few in a row open the breaker. */
+    commandTimeoutMs: number;
+    /** While Redis is skipped (breaker open), it is probed this often. */
+    probeIntervalMs: number;
+  };
   /** Read cache of public views (tags, single articles): in Redis when REDIS_URL is set. */
   abstract readonly cache: {
     /** Lifetime of an entry; 0 turns caching off. */
@@ -224,6 +233,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           }
         : undefined,
     redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
+    redis: {
+      connectTimeoutMs: read.integer('REDIS_CONNECT_TIMEOUT_MS', 2000, { min: 100, max: 60_000 }),
+      commandTimeoutMs: read.integer('REDIS_COMMAND_TIMEOUT_MS', 250, { min: 10, max: 60_000 }),
+      probeIntervalMs: read.integer('REDIS_PROBE_INTERVAL_MS', 1000, { min: 100, max: 60_000 }),
+    },
     cache: {
       ttlSeconds: read.integer('CACHE_TTL_SECONDS', 60, { min: 0, max: 86_400 }),
       maxEntries: read.integer('CACHE_MAX_ENTRIES', 10_000, { min: 1, max: 10_000_000 }),

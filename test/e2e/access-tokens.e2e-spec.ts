@@ -162,8 +162,11 @@ describe('access tokens', () => {
       ['an invalid token', () => 'Token not-a-jwt'],
       ['an expired token', () => `Token ${signTestToken(liveClaims, { expiresIn: -60 })}`],
       ['an unknown scheme', () => 'Basic abc'],
-    ])('returns 401 rather than ignoring %s', async (_label, header) => {
-      expectErrorEnvelope(await profile({ authorization: header() }), 401, 'UNAUTHORIZED');
+    ])('treats %s as anonymous and says so in WWW-Authenticate', async (_label, header) => {
+      const response = await profile({ authorization: header() });
+      expect(response.status).toBe(200);
+      expect(response.body.profile.username).toBe(user.username);
+      expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
     });
   });
 });

@@ -76,6 +76,12 @@ describe('OpenAPI document', () => {
     ]);
   });
 
+  it('documents that @OptionalAuth operations ignore an invalid token instead of answering 401', () => {
+    const operation = document.paths['/api/articles/{slug}'].get;
+    expect(operation.responses['401']).toBeUndefined();
+    expect(operation.description).toContain('WWW-Authenticate: Bearer error="invalid_token"');
+  });
+
   it('documents the admin role and its 403 on GET /api/users', () => {
     const operation = document.paths['/api/users'].get;
     expect(operation['x-roles']).toEqual(['admin']);

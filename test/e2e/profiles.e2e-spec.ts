@@ -76,9 +76,11 @@ describe('profiles', () => {
       expectErrorEnvelope(await api.get('/api/profiles/a%00b'), 404, 'NOT_FOUND');
     });
 
-    it('returns 401 rather than ignoring an invalid token', async () => {
+    it('answers an invalid token as an anonymous caller, with WWW-Authenticate', async () => {
       const response = await api.get(`/api/profiles/${jake.username}`, { token: 'garbage' });
-      expectErrorEnvelope(response, 401, 'UNAUTHORIZED');
+      expect(response.status).toBe(200);
+      expect(response.body.profile).toMatchObject({ username: jake.username, following: false });
+      expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
     });
   });
 

@@ -6,6 +6,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Api } from '../support/http.js';
 import {
+  isConnectionReset,
+  type RecordedOutcome,
+  sendRecorded,
+  tally,
+} from '../support/http-load.js';
+import {
   buildApp,
   type BuiltServer,
   removeBuild,
@@ -90,16 +96,8 @@ describe(`graceful shutdown of the built server (${dialect})`, () => {
 
   describe('under a steady load', () => {
     type Kind = 'register' | 'list-articles' | 'current-user';
-    interface Outcome {
+    interface Outcome extends RecordedOutcome {
       kind: Kind;
-      startedAt: number;
-      endedAt: number;
-      /** Absent when no response arrived (connection refused or closed before a response). */
-      status?: number;
-      body?: unknown;
-      /** Set when the response started but its body could not be read completely. */
-      truncated?: boolean;
-      error?: string;
       username?: string;
     }
 
@@ -119,7 +117,6 @@ describe(`graceful shutdown of the built server (${dialect})`, () => {
 
     /** One request with the phase of any failure told apart: no response vs truncated body. */
     async function send(baseUrl: string, kind: Kind, token: string): Promise<Outcome> {
-      const startedAt = Date.now();
       let path = '/api/articles';
       let init: RequestInit = {};
       let username: string | undefined;
@@ -136,40 +133,7 @@ describe(`graceful shutdown of the built server (${dialect})`, () => {
         path = '/api/user';
         init = { headers: { authorization: `Token ${token}` } };
       }
-      let response: Response;
-      try {
-        response = await fetch(`${baseUrl}${path}`, init);
-      } catch (error) {
-        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-        return {
-          kind,
-          username,
-          startedAt,
-          endedAt: Date.now(),
-          error: cause?.code ?? cause?.message ?? String(error),
-        };
-      }
-      try {
-        const text = await response.text();
-        return {
-          kind,
-          username,
-          startedAt,
-          endedAt: Date.now(),
-          status: response.status,
-          body: JSON.parse(text),
-        };
-      } catch (error) {
-        return {
-          kind,
-          username,
-          startedAt,
-          endedAt: Date.now(),
-          status: response.status,
-          truncated: true,
-          error: String(error),
-        };
-      }
+      return { kind, username, ...(await sendRecorded(`${baseUrl}${path}`, init)) };
     }
 
     beforeAll(async () => {
@@ -216,18 +180,17 @@ describe(`graceful shutdown of the built server (${dialect})`, () => {
     afterAll(async () => {
       await server?.stop(1000);
       // For the record: what the load saw around the signal.
-      const tally = new Map<string, number>();
-      for (const o of outcomes) {
-        const key = `${o.kind} ${o.status ?? o.error} ${o.startedAt < signalledAt ? 'before' : 'after'} signal`;
-        tally.set(key, (tally.get(key) ?? 0) + 1);
-      }
+      const counts = tally(
+        outcomes,
+        (o) =>
+          `${o.kind} ${o.status ?? o.error} ${o.connection ?? ''} ${o.startedAt < signalledAt ? 'before' : 'after'} signal`,
+      );
       const drained = outcomes.filter(
         (o) => o.startedAt < signalledAt && o.endedAt > signalledAt && o.status !== undefined,
       ).length;
       console.info(
         `shutdown under load: exit ${JSON.stringify(exit)} ${exitedAfterMs} ms after SIGTERM; ` +
-          `${drained} requests in flight at the signal completed\n  ` +
-          [...tally].map(([key, count]) => `${count} × ${key}`).join('\n  '),
+          `${drained} requests in flight at the signal completed\n  ${counts}`,
       );
     });
 
@@ -284,6 +247,32 @@ describe(`graceful shutdown of the built server (${dialect})`, () => {
         }[outcome.kind];
         expect({ status: outcome.status, body: outcome.body }).toMatchObject(expected);
       }
+    });
+
+    it('reset no connection: a request either got a response or found nothing listening', () => {
+      // Keep-alive clients reuse a connection as soon as a response ends: a server that closes
+      // a kept-alive connection, or one it answered with `Connection: keep-alive` after the
+      // signal, races with the next request on it, which fails with ECONNRESET or
+      // "other side closed" although the client did nothing wrong.
+      expect(outcomes.filter(isConnectionReset)).toEqual([]);
+      expect(outcomes.filter((o) => o.error === 'TIMEOUT')).toEqual([]);
+    });
+
+    it('said `Connection: close` on every response to a request sent after the server saw the signal', () => {
+      const signalLine = server
+        .stdout()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { msg?: string; time?: number })
+        .find((line) => line.msg?.startsWith('SIGTERM received'));
+      expect(signalLine?.time).toEqual(expect.any(Number));
+      const after = outcomes.filter(
+        (o) => o.status !== undefined && o.startedAt > signalLine!.time!,
+      );
+      expect(after.length).toBeGreaterThan(0);
+      expect(after.filter((o) => o.connection !== 'close')).toEqual([]);
+      for (const outcome of outcomes.filter((o) => o.status === 503))
+        expect(outcome.connection).toBe('close');
     });
 
     it('only turned requests away after the signal', () => {

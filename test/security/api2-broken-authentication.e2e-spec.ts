@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createArticle, favorite } from '../support/articles.js';
 import { expectErrorEnvelope } from '../support/envelope.js';
 import { Api } from '../support/http.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -16,6 +17,8 @@ describe('API2:2023 broken authentication', () => {
   let api: Api;
   let user: RegisteredUser;
   let live: { sub: string; sid: string };
+  /** An article the victim favorited: `favorited` tells a personalised answer from an anonymous one. */
+  let favoritedSlug: string;
 
   beforeAll(async () => {
     testApp = await startTestApp();
@@ -23,10 +26,17 @@ describe('API2:2023 broken authentication', () => {
     user = await registerUser(api, 'victim');
     const { sub, sid } = decodeClaims(user.token);
     live = { sub, sid };
+    const author = await registerUser(api, 'author');
+    favoritedSlug = (await createArticle(api, author)).slug;
+    await favorite(api, user, favoritedSlug);
   });
   afterAll(() => testApp.close());
 
-  /** A protected read and a protected write, both refused with the same clean 401. */
+  /**
+   * A protected read and a protected write, both refused with the same clean 401; a route where
+   * a token is optional answers as to an anonymous caller (never personalised for the token's
+   * subject) and says in `WWW-Authenticate` that the token was not accepted.
+   */
   const expectRefused = async (token: string) => {
     const read = await api.get('/api/user', { token });
     expectErrorEnvelope(read, 401, 'UNAUTHORIZED');
@@ -35,12 +45,21 @@ describe('API2:2023 broken authentication', () => {
       body: { article: { title: 'forged', description: 'forged', body: 'forged' } },
     });
     expectErrorEnvelope(write, 401, 'UNAUTHORIZED');
+    const optional = await api.get(`/api/articles/${favoritedSlug}`, { token });
+    expect(optional.status).toBe(200);
+    expect(optional.body.article.favorited).toBe(false);
+    expect(optional.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
   };
 
   it('accepts a hand-signed token for the live session (control)', async () => {
     const response = await api.get('/api/user', { token: signTestToken(live) });
     expect(response.status).toBe(200);
     expect(response.body.user.username).toBe(user.username);
+    const personalised = await api.get(`/api/articles/${favoritedSlug}`, {
+      token: signTestToken(live),
+    });
+    expect(personalised.body.article.favorited).toBe(true);
+    expect(personalised.headers.get('www-authenticate')).toBeNull();
   });
 
   describe('forged access tokens get 401', () => {
@@ -129,9 +148,10 @@ describe('API2:2023 broken authentication', () => {
         body: { refreshToken: doomed.refreshToken },
       });
       expectErrorEnvelope(refresh, 401, 'UNAUTHORIZED');
-      // Optional-auth routes refuse it too, instead of silently treating the caller as anonymous.
+      // Optional-auth routes treat the caller as anonymous, and say that the token was refused.
       const optional = await api.get('/api/articles', { token: doomed.token });
-      expectErrorEnvelope(optional, 401, 'UNAUTHORIZED');
+      expect(optional.status).toBe(200);
+      expect(optional.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
     });
 
     it('rejects the access token of a session that logged out', async () => {

@@ -145,7 +145,7 @@ describe('API3:2023 broken object property level authorization', () => {
     it.each([
       ['role', { role: 'admin' }],
       ['id', { id: 1 }],
-      ['token', { token: 'x' }],
+      ['passwordHash', { passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$forged' }],
       ['updatedAt', { updatedAt: '2000-01-01T00:00:00.000Z' }],
     ])('rejects `%s` in PUT /api/user', async (field, extra) => {
       const response = await api.put('/api/user', {
@@ -157,6 +157,19 @@ describe('API3:2023 broken object property level authorization', () => {
       ]);
       expect(await roleOf(alice.username)).toBe('user');
       expect((await api.get('/api/user', { token: alice.token })).body.user.bio).toBeNull();
+    });
+
+    it('ignores `token` and `refreshToken` echoed in PUT /api/user (read-only fields of the user)', async () => {
+      // Tolerant reader: clients send back the user they received; these fields change nothing.
+      const response = await api.put('/api/user', {
+        token: alice.token,
+        body: { user: { token: 'forged', refreshToken: 'forged' } },
+      });
+      expect(response.status).toBe(200);
+      expect(response.body.user.token).toBe(alice.token);
+      expect(await roleOf(alice.username)).toBe('user');
+      expect((await api.get('/api/user', { token: alice.token })).status).toBe(200);
+      expect((await api.get('/api/user', { token: 'forged' })).status).toBe(401);
     });
 
     it('rejects `role` wrapped outside the user object', async () => {
@@ -171,13 +184,10 @@ describe('API3:2023 broken object property level authorization', () => {
     });
 
     it.each([
-      ['favoritesCount', { favoritesCount: 1000 }],
-      ['author', { author: { username: 'someone-else' } }],
       ['authorId', { authorId: 1 }],
-      ['slug', { slug: 'chosen-slug' }],
       ['id', { id: 1 }],
-      ['favorited', { favorited: true }],
-      ['createdAt', { createdAt: '2000-01-01T00:00:00.000Z' }],
+      ['authorUsername', { authorUsername: 'someone-else' }],
+      ['deletedAt', { deletedAt: null }],
     ])('rejects `%s` when creating an article', async (field, extra) => {
       const response = await api.post('/api/articles', {
         token: bob.token,
@@ -188,10 +198,41 @@ describe('API3:2023 broken object property level authorization', () => {
       ]);
     });
 
+    it('ignores the article’s read-only fields when creating one: bob is the author of a fresh article', async () => {
+      // Tolerant reader: `slug`, counters, timestamps and `author` are what the API returns;
+      // sent back, they are dropped before the service sees the body.
+      const fields = newArticleFields();
+      const response = await api.post('/api/articles', {
+        token: bob.token,
+        body: {
+          article: {
+            ...fields,
+            slug: 'chosen-slug',
+            favoritesCount: 1000,
+            favorited: true,
+            createdAt: '2000-01-01T00:00:00.000Z',
+            updatedAt: '2000-01-01T00:00:00.000Z',
+            author: { username: alice.username, following: true },
+          },
+        },
+      });
+      expect(response.status).toBe(201);
+      const created = (await api.get(`/api/articles/${response.body.article.slug}`)).body.article;
+      expect(created.slug).not.toBe('chosen-slug');
+      expect(created.slug).toMatch(/^how-to-train-your-dragon-/);
+      expect(created).toMatchObject({
+        title: fields.title,
+        favoritesCount: 0,
+        favorited: false,
+        author: { username: bob.username },
+      });
+      expect(Date.now() - Date.parse(created.createdAt)).toBeLessThan(60_000);
+      expect((await api.get('/api/articles/chosen-slug')).status).toBe(404);
+    });
+
     it.each([
-      ['favoritesCount', { favoritesCount: 1000 }],
-      ['author', { author: { username: 'bob' } }],
-      ['slug', { slug: 'hijacked' }],
+      ['authorId', { authorId: 2 }],
+      ['id', { id: 1 }],
     ])('rejects `%s` when updating an article, which stays as it was', async (field, extra) => {
       const before = (await api.get(`/api/articles/${article.slug}`)).body.article;
       const response = await api.put(`/api/articles/${article.slug}`, {
@@ -202,6 +243,29 @@ describe('API3:2023 broken object property level authorization', () => {
         'is not allowed',
       ]);
       expect((await api.get(`/api/articles/${article.slug}`)).body.article).toEqual(before);
+    });
+
+    it('ignores echoed `slug`, `favoritesCount` and `author` when updating: only the description changes', async () => {
+      const before = (await api.get(`/api/articles/${article.slug}`)).body.article;
+      const response = await api.put(`/api/articles/${article.slug}`, {
+        token: alice.token,
+        body: {
+          article: {
+            description: 'changed by its author',
+            slug: 'hijacked',
+            favoritesCount: 1000,
+            author: { username: bob.username },
+          },
+        },
+      });
+      expect(response.status).toBe(200);
+      const after = (await api.get(`/api/articles/${article.slug}`)).body.article;
+      expect(after).toEqual({
+        ...before,
+        description: 'changed by its author',
+        updatedAt: after.updatedAt,
+      });
+      expect((await api.get('/api/articles/hijacked')).status).toBe(404);
     });
 
     it.each([

@@ -52,6 +52,8 @@ export interface TestCluster {
 export async function startTestCluster(
   size: number,
   env: Record<string, string> = {},
+  /** Settings of one instance only (e.g. a REDIS_URL through a proxy), by start order. */
+  instanceEnv: (index: number) => Record<string, string> = () => ({}),
 ): Promise<TestCluster> {
   const database = await createTestDatabase({ shareable: true });
   const prefix = `test-${randomBytes(6).toString('hex')}:`;
@@ -65,7 +67,8 @@ export async function startTestCluster(
   const apps: TestApp[] = [];
   try {
     // One after the other: the first applies the migrations, the others find them applied.
-    for (let index = 0; index < size; index += 1) apps.push(await launch(shared));
+    for (let index = 0; index < size; index += 1)
+      apps.push(await launch({ ...shared, ...instanceEnv(index) }));
   } catch (error) {
     await Promise.all(apps.map((app) => app.close()));
     await database.drop();

@@ -14,7 +14,9 @@ export const Public = () =>
 
 /**
  * The route is public but personalises its output when a valid token is sent (RealWorld
- * `following`/`favorited`). An invalid token still gets 401 rather than being ignored.
+ * `following`/`favorited`). An expired or otherwise invalid token is answered as an anonymous
+ * caller, with `WWW-Authenticate: Bearer error="invalid_token"` (clients that never refresh
+ * their token keep working).
  */
 export const OptionalAuth = () =>
   applyDecorators(SetMetadata(AUTH_MODE_KEY, 'optional'), ApiExtension('x-auth', 'optional'));

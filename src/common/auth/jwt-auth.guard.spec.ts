@@ -64,5 +64,51 @@ describe('JwtAuthGuard', () => {
     it('turns a thrown non-Error into UnauthorizedError', () => {
       expect(() => guard.handleRequest('weird', false, undefined)).toThrow(UnauthorizedError);
     });
+
+    describe('on @OptionalAuth routes', () => {
+      const optional = () => {
+        const headers: Record<string, string> = {};
+        const reply = { header: (name: string, value: string) => (headers[name] = value) };
+        return { context: httpContext(Routes, 'personalised', { headers: {} }, reply), headers };
+      };
+
+      it('treats an expired or invalid token as anonymous and sets WWW-Authenticate', () => {
+        for (const info of [named('TokenExpiredError'), named('JsonWebTokenError'), undefined]) {
+          const { context, headers } = optional();
+          expect(guard.handleRequest(null, false, info, context)).toBeUndefined();
+          expect(headers).toEqual({ 'www-authenticate': 'Bearer error="invalid_token"' });
+        }
+      });
+
+      it('treats a token of an ended session as anonymous', () => {
+        const { context, headers } = optional();
+        const ended = new UnauthorizedError('session has ended or the user no longer exists');
+        expect(guard.handleRequest(ended, false, undefined, context)).toBeUndefined();
+        expect(headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+      });
+
+      it('still fails on errors that are not about the token (e.g. a database outage)', () => {
+        const { context, headers } = optional();
+        const failure = new Error('database down');
+        expect(() => guard.handleRequest(failure, false, undefined, context)).toThrow(failure);
+        expect(headers).toEqual({});
+      });
+
+      it('returns the user of a valid token without a challenge', () => {
+        const { context, headers } = optional();
+        expect(guard.handleRequest(null, user, undefined, context)).toBe(user);
+        expect(headers).toEqual({});
+      });
+    });
+
+    it('keeps refusing an invalid token on routes that require one', () => {
+      class Required {
+        protectedRoute() {}
+      }
+      const required = httpContext(Required, 'protectedRoute', { headers: {} });
+      expect(() => guard.handleRequest(null, false, named('TokenExpiredError'), required)).toThrow(
+        'token has expired',
+      );
+    });
   });
 });

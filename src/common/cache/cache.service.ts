@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { AppConfig } from '../../config/app.config.js';
-import { REDIS_CLIENT, type RedisClient } from '../redis/redis.module.js';
+import { type OptionalRedisBreaker, REDIS_BREAKER } from '../redis/redis.module.js';
 import { CACHE_STORE, type CacheStore } from './cache-store.js';
 import { MemoryCacheStore } from './memory-cache.store.js';
 import { RedisCacheStore } from './redis-cache.store.js';
@@ -54,7 +54,7 @@ export class CacheService implements OnModuleDestroy {
 
   constructor(
     config: AppConfig,
-    @Inject(REDIS_CLIENT) redis: RedisClient,
+    @Inject(REDIS_BREAKER) redis: OptionalRedisBreaker,
     @Optional() @Inject(CACHE_STORE) store?: CacheStore,
   ) {
     this.ttlSeconds = config.cache.ttlSeconds;

@@ -6,6 +6,7 @@ import { httpContext } from '../../../test/support/execution-context.js';
 import type { AppConfig } from '../../config/app.config.js';
 import { RateLimitedError } from '../errors/domain-errors.js';
 import { RateLimit, RateLimitGuard } from './rate-limit.guard.js';
+import { RedisCircuitBreaker } from '../redis/redis-circuit-breaker.js';
 import { RateLimiter } from './rate-limiter.js';
 
 class Routes {
@@ -18,7 +19,17 @@ const config = {
   rateLimit: { windowSeconds: 60, max: 3, authMax: 2, loginAccountMax: 3, keyPrefix: 'rl:' },
 } as AppConfig;
 
-const guardWith = (redis: Redis | null) =>
+/** A breaker over a fake connected client (only the commands a test needs). */
+const breakerOver = (commands: Partial<Record<'eval', unknown>>) =>
+  new RedisCircuitBreaker(
+    { status: 'ready', on: () => undefined, ...commands } as unknown as Redis,
+    {
+      commandTimeoutMs: 200,
+      probeIntervalMs: 60_000,
+    },
+  );
+
+const guardWith = (redis: RedisCircuitBreaker | null) =>
   new RateLimitGuard(new Reflector(), config, new RateLimiter(config, redis));
 
 class FakeReply {
@@ -76,16 +87,22 @@ describe('RateLimitGuard', () => {
     expect(reply.sentHeaders).toEqual({});
   });
 
-  it('fails open and logs a warning when the Redis store is unreachable', async () => {
+  it('fails open, logging each failure, until the breaker skips Redis without asking it', async () => {
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    const redis = {
+    let calls = 0;
+    const redis = breakerOver({
       eval: async () => {
+        calls += 1;
         throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
       },
-    } as unknown as Redis;
+    });
     const guard = guardWith(redis);
     for (let hit = 0; hit < 5; hit += 1) await expect(call(guard, 'login')).resolves.toBe(true);
-    expect(warn).toHaveBeenCalledTimes(5);
+    // Three failures open the breaker; the next requests neither wait nor log.
+    expect(calls).toBe(3);
+    expect(warn).toHaveBeenCalledTimes(3);
+    expect(redis.isOpen).toBe(true);
+    redis.stop();
     warn.mockRestore();
   });
 });

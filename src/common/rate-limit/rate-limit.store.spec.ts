@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import type { Redis } from 'ioredis';
+import { RedisCircuitBreaker } from '../redis/redis-circuit-breaker.js';
 import { MemoryRateLimitStore, RedisRateLimitStore } from './rate-limit.store.js';
 
 describe('MemoryRateLimitStore', () => {
@@ -37,12 +38,15 @@ describe('RedisRateLimitStore', () => {
   /** Records the eval call and answers like the Lua script would. */
   const fakeRedis = (reply: [number, number]) => {
     const calls: unknown[][] = [];
-    const redis = {
+    const client = {
+      status: 'ready',
+      on: () => undefined,
       eval: async (...args: unknown[]) => {
         calls.push(args);
         return reply;
       },
     } as unknown as Redis;
+    const redis = new RedisCircuitBreaker(client, { commandTimeoutMs: 200, probeIntervalMs: 1000 });
     return { redis, calls };
   };
 

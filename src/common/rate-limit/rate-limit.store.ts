@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisCircuitBreaker } from '../redis/redis-circuit-breaker.js';
 
 /** Result of counting one request against a key's current window. */
 export interface RateLimitHit {
@@ -71,29 +71,25 @@ return 0
 /** Shared store: every instance pointed at the same Redis (and prefix) counts into one window. */
 export class RedisRateLimitStore implements RateLimitStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly breaker: Pick<RedisCircuitBreaker, 'run'>,
     private readonly keyPrefix = 'ratelimit:',
   ) {}
 
   async hit(key: string, windowSeconds: number): Promise<RateLimitHit> {
-    const [count, ttlMs] = (await this.redis.eval(
-      HIT_SCRIPT,
-      1,
-      `${this.keyPrefix}${key}`,
-      windowSeconds * 1000,
+    const [count, ttlMs] = (await this.breaker.run((redis) =>
+      redis.eval(HIT_SCRIPT, 1, `${this.keyPrefix}${key}`, windowSeconds * 1000),
     )) as [number, number];
     return { count, resetSeconds: Math.max(1, Math.ceil(ttlMs / 1000)) };
   }
 
   async peek(key: string): Promise<RateLimitHit> {
-    const [count, ttlMs] = (await this.redis.eval(PEEK_SCRIPT, 1, `${this.keyPrefix}${key}`)) as [
-      number,
-      number,
-    ];
+    const [count, ttlMs] = (await this.breaker.run((redis) =>
+      redis.eval(PEEK_SCRIPT, 1, `${this.keyPrefix}${key}`),
+    )) as [number, number];
     return { count, resetSeconds: count === 0 ? 0 : Math.max(1, Math.ceil(ttlMs / 1000)) };
   }
 
   async release(key: string): Promise<void> {
-    await this.redis.eval(RELEASE_SCRIPT, 1, `${this.keyPrefix}${key}`);
+    await this.breaker.run((redis) => redis.eval(RELEASE_SCRIPT, 1, `${this.keyPrefix}${key}`));
   }
 }

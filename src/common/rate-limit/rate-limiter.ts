@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app.config.js';
 import { RateLimitedError } from '../errors/domain-errors.js';
-import { REDIS_CLIENT, type RedisClient } from '../redis/redis.module.js';
+import { RedisUnavailableError } from '../redis/redis-circuit-breaker.js';
+import { type OptionalRedisBreaker, REDIS_BREAKER } from '../redis/redis.module.js';
 import {
   MemoryRateLimitStore,
   RedisRateLimitStore,
@@ -31,7 +32,9 @@ interface BudgetState {
  * The counters behind every rate limit: the global guard's per-address buckets and the budgets
  * services consume once they know more than the guard (the caller's account, the login
  * outcome). One store per process, in Redis when REDIS_URL is set, so every budget is shared by
- * all instances. A store outage fails open (logged): it must not take the API down.
+ * all instances. A store outage fails open (logged): it must not take the API down. While the
+ * Redis circuit breaker skips Redis nothing is waited for and nothing more is logged (the
+ * breaker logs when it starts and stops skipping).
  */
 @Injectable()
 export class RateLimiter {
@@ -39,7 +42,7 @@ export class RateLimiter {
   private readonly store: RateLimitStore;
   readonly windowSeconds: number;
 
-  constructor(config: AppConfig, @Inject(REDIS_CLIENT) redis: RedisClient) {
+  constructor(config: AppConfig, @Inject(REDIS_BREAKER) redis: OptionalRedisBreaker) {
     this.store = redis
       ? new RedisRateLimitStore(redis, config.rateLimit.keyPrefix)
       : new MemoryRateLimitStore();
@@ -57,7 +60,7 @@ export class RateLimiter {
         budgets.map((budget) => this.store.hit(budget.key, this.windowSeconds)),
       );
     } catch (error) {
-      this.logger.warn({ err: error }, 'rate limit store unavailable; request allowed');
+      this.storeFailed(error, 'request allowed');
       return;
     }
     const binding = bindingBudget(
@@ -83,9 +86,14 @@ export class RateLimiter {
     try {
       return await this.store.hit(key, this.windowSeconds);
     } catch (error) {
-      this.logger.warn({ err: error }, 'rate limit store unavailable; request allowed');
+      this.storeFailed(error, 'request allowed');
       return undefined;
     }
+  }
+
+  private storeFailed(error: unknown, consequence: string): void {
+    if (error instanceof RedisUnavailableError && error.skipped) return;
+    this.logger.warn({ err: error }, `rate limit store unavailable; ${consequence}`);
   }
 
   /** Takes back one count of `key` (an attempt that turned out legitimate). */
@@ -93,7 +101,7 @@ export class RateLimiter {
     try {
       await this.store.release(key);
     } catch (error) {
-      this.logger.warn({ err: error }, 'rate limit store unavailable; count not released');
+      this.storeFailed(error, 'count not released');
     }
   }
 }

@@ -1,10 +1,17 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { AppConfig } from '../../config/app.config.js';
+import { RedisCircuitBreaker } from './redis-circuit-breaker.js';
 
 /** Injection token of the shared Redis client; `null` when REDIS_URL is not set. */
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
 export type RedisClient = Redis | null;
+/**
+ * Injection token of the {@link RedisCircuitBreaker} every Redis command goes through; `null`
+ * when REDIS_URL is not set.
+ */
+export const REDIS_BREAKER = Symbol('REDIS_BREAKER');
+export type OptionalRedisBreaker = RedisCircuitBreaker | null;
 
 /** Provides the optional Redis connection shared by rate limiting and caches. */
 @Global()
@@ -20,8 +27,8 @@ export type RedisClient = Redis | null;
           enableOfflineQueue: true,
           // An unreachable Redis must cost a request at most this long (rate limiting then
           // fails open), not the minutes a dead TCP peer can take to notice.
-          connectTimeout: 2000,
-          commandTimeout: 500,
+          connectTimeout: config.redis.connectTimeoutMs,
+          commandTimeout: config.redis.commandTimeoutMs,
         });
         // ioredis reconnects by itself; without a listener it prints every failure to stderr.
         const logger = new Logger('Redis');
@@ -29,16 +36,32 @@ export type RedisClient = Redis | null;
         return redis;
       },
     },
+    {
+      provide: REDIS_BREAKER,
+      inject: [REDIS_CLIENT, AppConfig],
+      useFactory: (redis: RedisClient, config: AppConfig): OptionalRedisBreaker =>
+        redis &&
+        new RedisCircuitBreaker(redis, {
+          commandTimeoutMs: config.redis.commandTimeoutMs,
+          probeIntervalMs: config.redis.probeIntervalMs,
+          logger: new Logger('Redis'),
+        }),
+    },
   ],
-  exports: [REDIS_CLIENT],
+  exports: [REDIS_CLIENT, REDIS_BREAKER],
 })
 export class RedisModule implements OnApplicationShutdown {
-  constructor(@Inject(REDIS_CLIENT) private readonly redis: RedisClient) {}
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
+    @Inject(REDIS_BREAKER) private readonly breaker: OptionalRedisBreaker,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    if (!this.redis) return;
-    // QUIT would wait in the offline queue while Redis is unreachable, delaying the shutdown.
-    if (this.redis.status === 'ready') await this.redis.quit().catch(() => undefined);
-    else this.redis.disconnect();
+    if (!this.redis || !this.breaker) return;
+    this.breaker.stop();
+    // QUIT through the breaker: skipped while Redis is unreachable, bounded by the command
+    // timeout when it has gone silent, so neither delays the shutdown.
+    const redis = this.redis;
+    await this.breaker.run((client) => client.quit()).catch(() => redis.disconnect());
   }
 }

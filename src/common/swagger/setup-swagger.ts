@@ -33,6 +33,7 @@ const errorResponse = (status: number, description: string) => ({
 });
 
 type Operation = {
+  description?: string;
   security?: Array<Record<string, string[]>>;
   responses: Record<string, unknown>;
   parameters?: Array<{ in: string }>;
@@ -76,6 +77,11 @@ export function setupSwagger(app: INestApplication, options: { ui: boolean }): O
   return document;
 }
 
+const OPTIONAL_TOKEN_NOTE =
+  'The token is optional: with a valid one the answer is personalised; an expired or otherwise ' +
+  'invalid one is ignored (the caller is answered as anonymous) and the response carries ' +
+  '`WWW-Authenticate: Bearer error="invalid_token"`.';
+
 function decorateOperations(document: OpenAPIObject): void {
   for (const pathItem of Object.values(document.paths)) {
     for (const operation of Object.values(pathItem) as Operation[]) {
@@ -86,8 +92,13 @@ function decorateOperations(document: OpenAPIObject): void {
         mode === 'public' ? [] : mode === 'optional' ? [{}, ...tokenSchemes] : tokenSchemes;
 
       const responses = operation.responses;
-      if (mode !== 'public')
+      if (mode === 'required')
         responses['401'] ??= errorResponse(401, 'Missing, invalid, expired or revoked token');
+      if (mode === 'optional') {
+        operation.description = [operation.description, OPTIONAL_TOKEN_NOTE]
+          .filter(Boolean)
+          .join('\n\n');
+      }
       if (operation['x-roles'])
         responses['403'] ??= errorResponse(403, 'The caller lacks the required role');
       if (operation['x-owned']) {

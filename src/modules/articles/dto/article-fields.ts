@@ -11,6 +11,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { NoNulCharacters } from '../../../common/validation/no-nul-characters.js';
+import { ReadOnlyEcho } from '../../../common/validation/read-only-echo.decorator.js';
 
 const trim = Transform(({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim() : value,
@@ -50,3 +51,17 @@ export const TagListField = () =>
     Matches(/^[^,]+$/, { each: true, message: 'tags cannot contain commas' }),
     NoNulCharacters({ each: true }),
   );
+
+/**
+ * The read-only fields of an article as the API returns it: editors send the article they
+ * received back with their changes, so these are accepted and ignored (tolerant reader). The
+ * body's other unknown fields (`id`, `authorId`, …) are still refused.
+ */
+export abstract class ArticleEchoFields {
+  @ReadOnlyEcho() slug?: unknown;
+  @ReadOnlyEcho() createdAt?: unknown;
+  @ReadOnlyEcho() updatedAt?: unknown;
+  @ReadOnlyEcho() favorited?: unknown;
+  @ReadOnlyEcho() favoritesCount?: unknown;
+  @ReadOnlyEcho() author?: unknown;
+}

@@ -1,4 +1,5 @@
 import { CurrentPasswordField } from './current-password-field.js';
+import { ReadOnlyEcho } from '../../../common/validation/read-only-echo.decorator.js';
 import { WrappedBody } from '../../../common/validation/wrapped-body.decorator.js';
 import {
   BioField,
@@ -16,9 +17,15 @@ export class UpdateUserFields {
   @ImageField() image?: string | null;
   /** Proof of ownership for an email or password change (see RecentAuthService). */
   @CurrentPasswordField() currentPassword?: string;
+  /** Sent back by clients that post the user object they received: ignored. */
+  @ReadOnlyEcho() token?: unknown;
+  @ReadOnlyEcho() refreshToken?: unknown;
 }
 
-/** `PUT /api/user` body: any subset of the fields. `role` cannot be set (422). */
+/**
+ * `PUT /api/user` body: any subset of the fields; an empty `password` leaves it unchanged, and
+ * `token`/`refreshToken` echoed from a response are ignored. `role` cannot be set (422).
+ */
 export class UpdateUserDto {
   @WrappedBody(() => UpdateUserFields)
   user: UpdateUserFields;

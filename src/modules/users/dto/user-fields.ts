@@ -46,12 +46,20 @@ export const UsernameField = (required = true) =>
     Matches(/^[A-Za-z0-9_.-]+$/, { message: 'may contain only letters, digits, "_", "." and "-"' }),
   );
 
+/** An empty password in an update means "unchanged": settings forms always send the field. */
+const emptyMeansUnchanged = Transform(({ value }: { value: unknown }) =>
+  value === '' ? undefined : value,
+);
+
 export const PasswordField = (required = true) =>
   applyDecorators(
     required
       ? ApiProperty({ example: 'jakejake', minLength: 8 })
-      : ApiPropertyOptional({ minLength: 8 }),
-    ...(required ? [] : [OptionalNotNull()]),
+      : ApiPropertyOptional({
+          minLength: 8,
+          description: 'New password; an empty string leaves it unchanged',
+        }),
+    ...(required ? [] : [emptyMeansUnchanged, OptionalNotNull()]),
     IsString(),
     MinLength(8, { message: 'must be at least 8 characters' }),
     MaxLength(256),
