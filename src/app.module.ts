@@ -23,6 +23,7 @@ import { PaginationModule } from './common/pagination/pagination.module.js';
 import { ProfilesModule } from './modules/profiles/profiles.module.js';
 import { TagsModule } from './modules/tags/tags.module.js';
 import { UsersModule } from './modules/users/users.module.js';
+import { SsoModule } from './modules/sso/sso.module.js';
 // generate:module inserts imports above this line
 
 /** Wires the application together; no logic lives here. */
@@ -47,6 +48,7 @@ export class AppModule {
         TagsModule,
         ArticlesModule,
         CommentsModule,
+        SsoModule,
         // generate:module inserts modules above this line
         HealthModule,
         MetricsModule,

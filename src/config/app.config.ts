@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { ConfigError } from './config-error.js';
 import { EnvReader } from './env-reader.js';
+import { type OidcConfig, readOidcConfig } from './oidc.config.js';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -129,6 +130,8 @@ export abstract class AppConfig {
   abstract readonly pagination: { defaultLimit: number; maxLimit: number; maxOffset: number };
   /** On SIGTERM/SIGINT: how long in-flight requests may take before the process exits with 1. */
   abstract readonly shutdownTimeoutMs: number;
+  /** OpenID Connect single sign-on (see oidc.config.ts). */
+  abstract readonly oidc: OidcConfig;
 }
 
 /** Reads and validates the environment. Throws {@link ConfigError} naming the first bad variable. */
@@ -273,6 +276,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     pagination: { defaultLimit, maxLimit, maxOffset },
     shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 }),
+    oidc: readOidcConfig(read),
   };
 }
 

@@ -9,6 +9,9 @@ import { Follow } from '../modules/profiles/entities/follow.entity.js';
 import { ArticleTag } from '../modules/tags/entities/article-tag.entity.js';
 import { Tag } from '../modules/tags/entities/tag.entity.js';
 import { User } from '../modules/users/entities/user.entity.js';
+import { LoginState } from '../modules/sso/entities/login-state.entity.js';
+import { OneTimeCode } from '../modules/sso/entities/one-time-code.entity.js';
+import { UserIdentity } from '../modules/sso/entities/user-identity.entity.js';
 // generate:module inserts imports above this line
 
 /** Every entity of the application; feature modules add theirs here. */
@@ -24,5 +27,8 @@ export const entities = [
   ArticleTag,
   Comment,
   IdempotencyRecord,
+  UserIdentity,
+  LoginState,
+  OneTimeCode,
   // generate:module inserts entities above this line
 ];

@@ -84,6 +84,51 @@ describe('server start-up (built output)', () => {
     );
   });
 
+  describe('single sign-on configuration', () => {
+    it('exits with one stderr line naming the variable for a bad issuer URL', async () => {
+      const result = await runToExit(
+        {
+          PORT: '0',
+          OIDC_PROVIDERS: 'corp',
+          OIDC_CORP_ISSUER: 'not a url',
+          OIDC_CORP_CLIENT_ID: 'conduit',
+          OIDC_REDIRECT_URIS: 'https://app.example.com/done',
+        },
+        emptyWorkDir(),
+      );
+      expect(result.code).not.toBe(0);
+      expect(lines(result.stderr)).toEqual([
+        expect.stringContaining('OIDC_CORP_ISSUER must be a valid URL'),
+      ]);
+    });
+
+    it('starts with an unreachable issuer, warning once, and lists the provider', async () => {
+      const server = await startBuiltServer(
+        {
+          LOG_PRETTY: 'false',
+          OIDC_PROVIDERS: 'corp',
+          // Port 9 (discard) on loopback: nothing listens there, the connection is refused.
+          OIDC_CORP_ISSUER: 'http://127.0.0.1:9',
+          OIDC_CORP_CLIENT_ID: 'conduit',
+          OIDC_REDIRECT_URIS: 'https://app.example.com/done',
+        },
+        { workDir: emptyWorkDir() },
+      );
+      try {
+        const providers = await new Api(server.baseUrl).get('/api/auth/oidc/providers');
+        expect(providers.body.providers).toEqual([expect.objectContaining({ id: 'corp' })]);
+        await eventually(() => server.stdout().includes('discovery failed at start-up'));
+        const warning = lines(server.stdout()).filter((line) =>
+          line.includes('discovery failed at start-up'),
+        );
+        expect(warning).toHaveLength(1);
+        expect(JSON.parse(warning[0])).toMatchObject({ level: 40, provider: 'corp' });
+      } finally {
+        await server.stop();
+      }
+    }, 60_000);
+  });
+
   describe('first start with no configuration at all', () => {
     let workDir: string;
     let baseUrl: string;

@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { Api } from '../support/http.js';
+import { TestOidcProvider } from '../support/oidc-provider.js';
 import {
   type BuiltServer,
+  freePort,
   removeBuild,
   repoRoot,
   startBuiltServer,
@@ -31,6 +33,7 @@ describe(`Swagger UI in Chromium (${dialect})`, () => {
   let server: BuiltServer;
   let baseUrl: string;
   let user: RegisteredUser;
+  let idp: TestOidcProvider;
   let userDataDir: string;
   let context: BrowserContext;
   let page: Page;
@@ -39,10 +42,29 @@ describe(`Swagger UI in Chromium (${dialect})`, () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
+    // An OpenID Provider for the single-sign-on test; the server's port is chosen up front so
+    // the provider can register its callback.
+    const port = await freePort();
+    idp = await TestOidcProvider.start({
+      clients: [
+        {
+          clientId: 'swagger-ui-test',
+          clientSecret: 'swagger-ui-test-secret',
+          redirectUris: [`http://127.0.0.1:${port}/api/auth/oidc/corp/callback`],
+        },
+      ],
+    });
     server = await startBuiltServer({
       NODE_ENV: 'production',
       JWT_SECRET: randomBytes(48).toString('base64url'),
       LOG_LEVEL: 'warn',
+      PORT: String(port),
+      OIDC_PROVIDERS: 'corp',
+      OIDC_CORP_ISSUER: idp.issuer,
+      OIDC_CORP_CLIENT_ID: 'swagger-ui-test',
+      OIDC_CORP_CLIENT_SECRET: 'swagger-ui-test-secret',
+      // The client app of this test is Swagger UI itself: the one-time code lands on /docs.
+      OIDC_REDIRECT_URIS: `http://127.0.0.1:${port}/docs`,
       ...database.env,
     });
     baseUrl = server.baseUrl;
@@ -78,6 +100,7 @@ describe(`Swagger UI in Chromium (${dialect})`, () => {
   afterAll(async () => {
     await context?.close();
     await stopAllServers();
+    await idp?.stop();
     await database?.drop();
     await removeBuild();
     if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
@@ -100,6 +123,40 @@ describe(`Swagger UI in Chromium (${dialect})`, () => {
     await block.getByRole('button', { name: 'Execute' }).click();
   }
 
+  /** "Authorize" with the Bearer scheme (Swagger UI adds the `Bearer ` prefix itself). */
+  async function authorizeBearer(token: string): Promise<void> {
+    await page
+      .locator('.scheme-container')
+      .getByRole('button', { name: /Authorize/ })
+      .click();
+    const bearer = page
+      .locator('.modal-ux .auth-container')
+      .filter({ has: page.locator('h4', { hasText: 'Bearer' }) });
+    await bearer.locator('input').fill(token);
+    await bearer.getByRole('button', { name: 'Apply credentials' }).click();
+    await bearer.getByText('Authorized', { exact: true }).waitFor();
+    await bearer.getByRole('button', { name: 'Close' }).click();
+    await page.locator('.modal-ux').waitFor({ state: 'detached' });
+  }
+
+  /** Runs a scenario; on failure saves the page as `<name>-failure-<dialect>.png` and explains. */
+  async function withFailureScreenshot(name: string, scenario: () => Promise<void>) {
+    mkdirSync(OUTPUT_DIR, { recursive: true });
+    try {
+      await scenario();
+    } catch (error) {
+      // The page as it was when a step failed, next to the success screenshot.
+      await page
+        .screenshot({ path: join(OUTPUT_DIR, `${name}-failure-${dialect}.png`), fullPage: true })
+        .catch(() => undefined);
+      throw new Error(
+        `${(error as Error).message}\npage problems: ${JSON.stringify(pageProblems)}\n` +
+          `server stderr:\n${server.stderr()}`,
+        { cause: error },
+      );
+    }
+  }
+
   /** The status code and body of the live response the page shows under an operation. */
   async function shownResponse(block: Locator): Promise<{ status: string; body: string }> {
     const row = block.locator('.live-responses-table tbody tr.response').first();
@@ -111,8 +168,7 @@ describe(`Swagger UI in Chromium (${dialect})`, () => {
   }
 
   it('logs in, authorizes with the token and shows the current user (200)', async () => {
-    mkdirSync(OUTPUT_DIR, { recursive: true });
-    try {
+    await withFailureScreenshot('login', async () => {
       await page.goto(`${baseUrl}/docs`);
       await expect(page.locator('.information-container .title').innerText()).resolves.toContain(
         'Conduit Platform API',
@@ -126,19 +182,8 @@ describe(`Swagger UI in Chromium (${dialect})`, () => {
       const token: string = JSON.parse(loginResponse.body).user.token;
       expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
 
-      // 2. "Authorize" with the Bearer scheme (Swagger UI adds the `Bearer ` prefix itself).
-      await page
-        .locator('.scheme-container')
-        .getByRole('button', { name: /Authorize/ })
-        .click();
-      const bearer = page
-        .locator('.modal-ux .auth-container')
-        .filter({ has: page.locator('h4', { hasText: 'Bearer' }) });
-      await bearer.locator('input').fill(token);
-      await bearer.getByRole('button', { name: 'Apply credentials' }).click();
-      await bearer.getByText('Authorized', { exact: true }).waitFor();
-      await bearer.getByRole('button', { name: 'Close' }).click();
-      await page.locator('.modal-ux').waitFor({ state: 'detached' });
+      // 2. "Authorize" with the Bearer scheme.
+      await authorizeBearer(token);
 
       // 3. GET /api/user with the authorization the page now holds.
       const sentAuthorization = page
@@ -157,16 +202,47 @@ describe(`Swagger UI in Chromium (${dialect})`, () => {
       });
       await expect(current.innerText()).resolves.toContain(user.username);
       expect(pageProblems).toEqual([]);
-    } catch (error) {
-      // The page as it was when a step failed, next to the success screenshot.
-      await page
-        .screenshot({ path: join(OUTPUT_DIR, `failure-${dialect}.png`), fullPage: true })
-        .catch(() => undefined);
-      throw new Error(
-        `${(error as Error).message}\npage problems: ${JSON.stringify(pageProblems)}\n` +
-          `server stderr:\n${server.stderr()}`,
-        { cause: error },
+    });
+  }, 90_000);
+
+  it('signs in through the OpenID Provider, exchanges the code and authorizes with the token', async () => {
+    const person = {
+      sub: `swagger-${randomBytes(4).toString('hex')}`,
+      email: `swagger-sso-${randomBytes(4).toString('hex')}@example.com`,
+      email_verified: true,
+      preferred_username: 'swagger_sso',
+    };
+    idp.loginAs(person);
+    await withFailureScreenshot('sso', async () => {
+      // 1. The real browser goes through authorize, the provider and the callback, and lands
+      //    on the allowed redirect (/docs) with a one-time code: no token in any URL.
+      await page.goto(
+        `${baseUrl}/api/auth/oidc/corp/authorize?redirect_uri=${encodeURIComponent(`${baseUrl}/docs`)}`,
       );
-    }
+      await page.waitForURL((url) => url.pathname === '/docs' && url.searchParams.has('code'));
+      const landed = new URL(page.url());
+      expect([...landed.searchParams.keys()]).toEqual(['code']);
+      const code = landed.searchParams.get('code')!;
+
+      // 2. POST /api/auth/oidc/exchange through "Try it out".
+      const exchange = operation('post', '/api/auth/oidc/exchange');
+      await tryItOut(exchange, { code });
+      const exchanged = await shownResponse(exchange);
+      expect(exchanged.status).toBe('200');
+      const token: string = JSON.parse(exchanged.body).user.token;
+
+      // 3. Authorize (Bearer) with it and GET /api/user.
+      await authorizeBearer(token);
+      const current = operation('get', '/api/user');
+      await tryItOut(current);
+      const currentResponse = await shownResponse(current);
+      await current.screenshot({ path: join(OUTPUT_DIR, `sso-current-user-${dialect}.png`) });
+      expect(currentResponse.status).toBe('200');
+      expect(JSON.parse(currentResponse.body).user).toMatchObject({
+        email: person.email,
+        username: 'swagger_sso',
+      });
+      expect(pageProblems).toEqual([]);
+    });
   }, 90_000);
 });

@@ -52,6 +52,6 @@ import { SessionsService } from './sessions.service.js';
     RecentAuthService,
     RecentAuthGuard,
   ],
-  exports: [SessionsService, RecentAuthService, RecentAuthGuard],
+  exports: [SessionsService, AuthService, RecentAuthService, RecentAuthGuard],
 })
 export class AuthModule {}

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { UnauthorizedError } from '../../common/errors/domain-errors.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js';
@@ -70,6 +71,25 @@ export class AuthService {
       refreshToken,
       accessToken: await this.issueAccessToken(account, session),
     };
+  }
+
+  /**
+   * Starts a session for a user another module has authenticated (single sign-on). `claim`
+   * runs first in the same transaction and returns the user id, e.g. by consuming a one-time
+   * code: if it throws, no session exists.
+   */
+  async loginExternal(
+    claim: (manager: EntityManager) => Promise<number>,
+    client: ClientInfo,
+  ): Promise<IssuedCredentials> {
+    const { userId, session, refreshToken } = await this.tx.run(async (manager) => {
+      const claimed = await claim(manager);
+      return { userId: claimed, ...(await this.sessions.start(manager, claimed, client)) };
+    });
+    const user = await this.usersService.getById(userId);
+    // The session's authenticatedAt is now: a single-sign-on login counts as a real login for
+    // recent authentication (auth_time), unlike a refresh.
+    return { user, refreshToken, accessToken: await this.issueAccessToken(user, session) };
   }
 
   /** Rotates the refresh token; the access token keeps the session's `auth_time`. */

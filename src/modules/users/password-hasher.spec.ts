@@ -53,4 +53,13 @@ describe('PasswordHasher', () => {
       await expect(bounded.verify(await bounded.hash('jakejake'), 'jakejake')).resolves.toBe(true);
     });
   });
+
+  it('marks single-sign-on accounts with a random hash no password matches', async () => {
+    const unusable = hasher.unusable();
+    expect(unusable).not.toBe(hasher.unusable());
+    expect(hasher.isUsable(unusable)).toBe(false);
+    expect(hasher.isUsable(await hasher.hash('jakejake'))).toBe(true);
+    expect(await hasher.verify(unusable, unusable)).toBe(false);
+    expect(await hasher.verify(unusable, unusable.slice(1))).toBe(false);
+  });
 });

@@ -13,6 +13,9 @@ export interface HashingLimits {
 
 const DEFAULT_LIMITS: HashingLimits = { concurrency: 4, maxWaitMs: 2000 };
 
+/** Prefix no argon2 hash starts with: marks an account that has no password (yet). */
+const UNUSABLE_PREFIX = '!';
+
 /**
  * Hashes and verifies passwords. Every argon2 computation takes one of a fixed number of slots
  * (PASSWORD_HASH_CONCURRENCY per process): a burst of password work queues instead of
@@ -34,11 +37,27 @@ export class PasswordHasher {
     return this.inSlot(() => argon2.hash(password, OPTIONS));
   }
 
+  /**
+   * A stored value that no password matches, for accounts created by single sign-on. It is
+   * random so that two such accounts never share a hash.
+   */
+  unusable(): string {
+    return `${UNUSABLE_PREFIX}${randomBytes(16).toString('hex')}`;
+  }
+
+  /** False for {@link unusable} values: the account cannot log in with a password. */
+  isUsable(hash: string | undefined | null): hash is string {
+    return typeof hash === 'string' && !hash.startsWith(UNUSABLE_PREFIX);
+  }
+
   async verify(hash: string | undefined, password: string): Promise<boolean> {
-    const against = hash ?? (await this.dummy());
+    // An unusable hash (single-sign-on account) is checked like an unknown user's: against the
+    // dummy hash, at the same cost, and the answer is always false.
+    const usable = hash === undefined || this.isUsable(hash);
+    const against = usable && hash !== undefined ? hash : await this.dummy();
     return this.inSlot(async () => {
       try {
-        return await argon2.verify(against, password);
+        return (await argon2.verify(against, password)) && usable;
       } catch {
         return false;
       }

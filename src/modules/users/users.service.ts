@@ -115,6 +115,46 @@ export class UsersService {
       .getOne();
   }
 
+  findByEmail(email: string, manager: EntityManager = this.users.manager): Promise<User | null> {
+    return manager.findOneBy(User, { email: email.toLowerCase() });
+  }
+
+  /** False for accounts created by single sign-on that never set a password. */
+  async hasUsablePassword(manager: EntityManager, id: number): Promise<boolean> {
+    const user = await manager
+      .createQueryBuilder(User, 'user')
+      .addSelect('user.passwordHash')
+      .where('user.id = :id', { id })
+      .getOne();
+    return this.hasher.isUsable(user?.passwordHash);
+  }
+
+  /**
+   * Creates an account for a single-sign-on identity inside the caller's transaction: no
+   * usable password, and the first free username among `candidate`, `candidate_2`… (then a
+   * random suffix). The unique indexes still decide under concurrency.
+   */
+  async insertExternal(
+    manager: EntityManager,
+    input: { email: string; usernameCandidate: string },
+  ): Promise<User> {
+    const base = input.usernameCandidate.slice(0, 56);
+    let username = base;
+    for (let attempt = 2; await this.usernameTaken(manager, username); attempt += 1) {
+      username = attempt <= 5 ? `${base}_${attempt}` : `${base}_${randomBytes(3).toString('hex')}`;
+    }
+    return this.insert(manager, {
+      email: input.email.toLowerCase(),
+      username,
+      passwordHash: this.hasher.unusable(),
+      role: 'user',
+    });
+  }
+
+  private async usernameTaken(manager: EntityManager, username: string): Promise<boolean> {
+    return (await manager.countBy(User, { username })) > 0;
+  }
+
   /** The user's password hash alone, for re-authentication checks. */
   async findPasswordHash(id: number): Promise<string | undefined> {
     const user = await this.users

@@ -20,7 +20,12 @@ export type PoolName =
   | 'tag'
   | 'cursor'
   /** `slug/id` of a comment, so both path parameters of a comment route match. */
-  | 'commentOf';
+  | 'commentOf'
+  /** Single sign-on: configured provider ids, linked identity ids, one-time codes, redirects. */
+  | 'provider'
+  | 'identityId'
+  | 'oidcCode'
+  | 'redirectUri';
 
 /** A placeholder for the `index`-th (modulo size) value of a pool, resolved at send time. */
 export class Known {
@@ -159,6 +164,11 @@ function validByName(name: string, schema: Schema): fc.Arbitrary<unknown> | unde
       return fc.oneof(fc.webUrl(), fc.constant(null));
     case 'cursor':
       return known('cursor');
+    case 'code':
+      return fc.oneof({ weight: 3, arbitrary: known('oidcCode') }, fc.string({ maxLength: 60 }));
+    case 'redirect_uri':
+    case 'redirectUri':
+      return fc.oneof({ weight: 3, arbitrary: known('redirectUri') }, fc.webUrl());
     case 'sort':
       return fc.constantFrom('-createdAt', 'createdAt');
     case 'tag':
@@ -414,7 +424,9 @@ export function queryPlan(parameters: QueryParameter[]): fc.Arbitrary<QueryPairs
 export function poolFor(path: string, name: string): PoolName {
   if (name === 'slug') return 'slug';
   if (name === 'username') return 'username';
+  if (name === 'provider') return 'provider';
   if (path.includes('/sessions/')) return 'sessionId';
+  if (path.includes('/identities/')) return 'identityId';
   if (path.includes('/comments/')) return 'commentId';
   throw new Error(`no pool of real values for {${name}} in ${path}`);
 }

@@ -112,7 +112,13 @@ export function inspectExchange(
   const { response } = exchange;
   const problems: string[] = [];
   if (response.status >= 500) problems.push(`status ${response.status}`);
-  if (response.status >= 300 && !(response.status === 304)) {
+  // A redirect (single sign-on: to the provider, or to the client with a one-time code) has a
+  // Location and no body; anything else from 300 up must be the error envelope.
+  const redirect =
+    (response.status === 302 || response.status === 303) &&
+    response.headers.get('location') !== null &&
+    !exchange.text;
+  if (response.status >= 300 && response.status !== 304 && !redirect) {
     try {
       expectErrorEnvelope(response, response.status, String(response.body?.code));
     } catch (error) {

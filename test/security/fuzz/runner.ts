@@ -30,6 +30,15 @@ export interface FuzzTarget {
   jwtSecret: string;
   /** The seeded admin (ADMIN_EMAIL / ADMIN_PASSWORD of the server). */
   admin: { email: string; password: string };
+  /** Single sign-on fixtures, when the server has an OpenID Provider configured. */
+  sso?: {
+    provider: string;
+    redirectUri: string;
+    /** Links an identity at the provider to the account holding `token`. */
+    link(token: string): Promise<void>;
+    /** One-time codes from completed provider logins (new accounts). */
+    codes(count: number): Promise<string[]>;
+  };
 }
 
 export interface OperationStats {
@@ -54,7 +63,12 @@ export const FUZZ_PASSWORDS = {
   other: 'Fuzz-other-pw-R4nT8b1cZp',
 };
 
+/** Requests per operation at the least: 10 as each kind of caller (main had 38 per operation). */
+export const MIN_ROUNDS = 10 * CALLERS.length;
+
 export class FuzzRunner {
+  /** Generated requests actually sent by the last {@link run}. */
+  sent = 0;
   readonly secrets = new SecretRegistry();
   readonly stats = new Map<string, OperationStats>();
   readonly problems: Problem[] = [];
@@ -73,6 +87,10 @@ export class FuzzRunner {
     tag: [],
     cursor: [],
     commentOf: [],
+    provider: [],
+    identityId: [],
+    oidcCode: [],
+    redirectUri: [],
   };
   private readonly accounts = new Map<'user' | 'admin' | 'other', Account>();
 
@@ -119,11 +137,24 @@ export class FuzzRunner {
     await this.harness('POST', `/api/profiles/${this.account('other').username}/follow`, 'user');
     await this.harness('POST', `/api/articles/${this.pools.slug[1]}/favorite`, 'user');
     for (const name of ['user', 'other'] as const) await this.collectSessions(name);
+    const sso = this.target.sso;
+    if (sso) {
+      this.pools.provider.push(sso.provider);
+      this.pools.redirectUri.push(sso.redirectUri);
+      await sso.link(this.account('user').token);
+      await this.harness('GET', '/api/user/identities', 'user');
+      this.pools.oidcCode.push(...(await sso.codes(3)));
+    }
   }
 
-  /** Sends `count` generated requests (operations in turn, callers in turn), `seed` fixed. */
-  async run(count: number, seed: number): Promise<void> {
-    const perOperation = Math.ceil(count / this.operations.length);
+  /**
+   * Sends `count` generated requests (operations in turn, callers in turn), `seed` fixed; at
+   * least {@link MIN_ROUNDS} per operation, so a growing API does not thin out each route.
+   */
+  async run(requested: number, seed: number): Promise<void> {
+    const perOperation = Math.max(Math.ceil(requested / this.operations.length), MIN_ROUNDS);
+    const count = perOperation * this.operations.length;
+    this.sent = count;
     const plans = this.operations.map((operation, index) =>
       fc.sample(requestPlan(operation), { numRuns: perOperation, seed: seed + index }),
     );
@@ -217,7 +248,10 @@ export class FuzzRunner {
       this.pools.email.push(account.email);
       this.pools.password.push(account.password);
     }
-    if (status >= 200 && status < 300 && operation.method === 'DELETE') await this.replenish();
+    // Deleted articles or comments are replaced; an unlinked identity needs no fixture.
+    const deletedFixture =
+      operation.method === 'DELETE' && !operation.path.includes('/identities/');
+    if (status >= 200 && status < 300 && deletedFixture) await this.replenish();
     const mayHaveEndedSession =
       status === 401 ||
       (status < 300 && /logout|sessions\/|PUT \/api\/user$|refresh/.test(operation.key));
@@ -360,6 +394,7 @@ export class FuzzRunner {
     }
     for (const comment of [body.comment, ...(body.comments ?? [])]) add('commentId', comment?.id);
     for (const session of body.sessions ?? []) add('sessionId', session?.id);
+    for (const identity of body.identities ?? []) add('identityId', identity?.id);
     for (const tag of body.tags ?? []) add('tag', tag);
     add('cursor', body.nextCursor);
     add('username', body.profile?.username);
