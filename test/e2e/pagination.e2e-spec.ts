@@ -208,13 +208,13 @@ describe('pagination on the list endpoints', () => {
       expect(second.body).toMatchObject({ usersCount: 3, offset: 0, nextCursor: null });
     });
 
-    it.each(LISTS)('%s: rejects a cursor with one payload character changed', async (list) => {
+    it.each(LISTS)('%s: rejects a cursor with its first character changed', async (list) => {
       const cursor = await cursorOf(list);
       const tampered = `${cursor[0] === 'A' ? 'B' : 'A'}${cursor.slice(1)}`;
       expect(invalid(await get(list, `cursor=${tampered}`), 'cursor')).toEqual([MALFORMED]);
     });
 
-    it.each(LISTS)('%s: rejects a cursor with one signature character changed', async (list) => {
+    it.each(LISTS)('%s: rejects a cursor with its last character changed', async (list) => {
       const cursor = await cursorOf(list);
       const tampered = `${cursor.slice(0, -1)}${cursor.endsWith('A') ? 'B' : 'A'}`;
       expect(invalid(await get(list, `cursor=${tampered}`), 'cursor')).toEqual([MALFORMED]);
@@ -224,7 +224,7 @@ describe('pagination on the list endpoints', () => {
       const cursor = await cursorOf(list);
       for (const cut of [
         cursor.slice(0, 10),
-        cursor.slice(0, cursor.indexOf('.') + 1),
+        cursor.slice(0, 28),
         cursor.slice(0, -3),
       ]) {
         expect(invalid(await get(list, `cursor=${cut}`), 'cursor')).toEqual([MALFORMED]);
