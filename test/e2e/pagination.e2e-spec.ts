@@ -148,12 +148,25 @@ describe('pagination on the list endpoints', () => {
       invalid(await get(list as ListName, `limit=${encodeURIComponent(value)}`), 'limit');
     });
 
-    it.each(LISTS.flatMap((list) => ['-1', '1.5', 'abc', ''].map((value) => [list, value])))(
-      '%s: rejects offset=%j',
-      async (list, value) => {
-        invalid(await get(list as ListName, `offset=${encodeURIComponent(value)}`), 'offset');
+    it.each(LISTS)(
+      '%s: answers the largest offset with an empty page on both databases',
+      async (list) => {
+        const response = await get(list, `offset=${Number.MAX_SAFE_INTEGER}`);
+        expect(response.status).toBe(200);
+        expect(response.body.nextCursor).toBeNull();
       },
     );
+
+    it.each(
+      LISTS.flatMap((list) =>
+        ['-1', '1.5', 'abc', '', '9007199254740992', '99999999999999999999'].map((value) => [
+          list,
+          value,
+        ]),
+      ),
+    )('%s: rejects offset=%j', async (list, value) => {
+      invalid(await get(list as ListName, `offset=${encodeURIComponent(value)}`), 'offset');
+    });
 
     it('rejects a repeated limit rather than picking one', async () => {
       invalid(await get('articles', 'limit=1&limit=2'), 'limit');
@@ -222,11 +235,7 @@ describe('pagination on the list endpoints', () => {
 
     it.each(LISTS)('%s: rejects a truncated cursor', async (list) => {
       const cursor = await cursorOf(list);
-      for (const cut of [
-        cursor.slice(0, 10),
-        cursor.slice(0, 28),
-        cursor.slice(0, -3),
-      ]) {
+      for (const cut of [cursor.slice(0, 10), cursor.slice(0, 28), cursor.slice(0, -3)]) {
         expect(invalid(await get(list, `cursor=${cut}`), 'cursor')).toEqual([MALFORMED]);
       }
     });

@@ -20,7 +20,7 @@ import type { FeedQuery, ListArticlesQuery } from './dto/list-articles.query.js'
 import type { UpdateArticleFields } from './dto/update-article.dto.js';
 import { Article } from './entities/article.entity.js';
 import { Favorite } from './entities/favorite.entity.js';
-import { slugify, suffixedSlug } from './slug.js';
+import { isReservedSlug, slugify, suffixedSlug } from './slug.js';
 
 const ARTICLE_LIST: ListDefinition<Article> = {
   name: 'articles',
@@ -250,6 +250,8 @@ export class ArticlesService {
     current: Article | undefined,
     attempt: number,
   ) {
+    // A reserved word (e.g. "feed", a route of its own) counts as taken.
+    if (isReservedSlug(base)) return suffixedSlug(base);
     if (current?.slug === base) return base;
     if (attempt > 0) return suffixedSlug(base);
     const taken = await manager.exists(Article, { where: { slug: base } });
