@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '../../config/app.config.js';
-import { REDACTED_PATHS, redactUrl } from './redaction.js';
+import { REDACTED, REDACTED_PATHS, redactHeaders, redactUrl } from './redaction.js';
 
 /** Structured request logging (pino): one line per request, carrying the request id. */
 @Module({})
@@ -13,7 +13,7 @@ export class LoggingModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.log.level,
-            redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+            redact: { paths: REDACTED_PATHS, censor: REDACTED },
             // The id was generated (or accepted) by Fastify's genReqId and stored on the request.
             genReqId: (request) => (request as { id?: string }).id ?? 'unknown',
             customLogLevel: (_request, response, error) =>
@@ -33,8 +33,12 @@ export class LoggingModule {
                 id: request.id,
                 method: request.method,
                 url: redactUrl(request.url),
-                headers: request.headers,
+                headers: redactHeaders(request.headers),
                 remoteAddress: request.remoteAddress,
+              }),
+              res: (response: { statusCode: number; headers?: Record<string, unknown> }) => ({
+                statusCode: response.statusCode,
+                headers: redactHeaders(response.headers),
               }),
             },
             transport: config.log.pretty
