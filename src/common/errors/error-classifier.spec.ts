@@ -8,7 +8,7 @@ import {
   PayloadTooLargeException,
   ServiceUnavailableException,
 } from '@nestjs/common';
-import { QueryFailedError, TypeORMError } from 'typeorm';
+import { EntityNotFoundError, QueryFailedError, TypeORMError } from 'typeorm';
 import {
   ConflictError,
   ForbiddenError,
@@ -187,15 +187,35 @@ describe('classifyError', () => {
       },
     );
 
-    it.each([{ code: '23503' }, { code: 'SQLITE_CONSTRAINT_FOREIGNKEY' }])(
-      'maps a foreign-key violation (%p) to 409',
-      (driverError) => {
-        expect(classifyError(queryFailure(driverError))).toMatchObject({
-          status: 409,
-          errors: { body: ['the change conflicts with related data'] },
-        });
-      },
-    );
+    it('maps a write referencing a vanished parent (PostgreSQL says so) to 404', () => {
+      const error = queryFailure({
+        code: '23503',
+        detail: 'Key (article_id)=(5) is not present in table "articles".',
+      });
+      expect(classifyError(error)).toMatchObject({
+        status: 404,
+        code: 'NOT_FOUND',
+        unexpected: false,
+      });
+    });
+
+    it('maps a row that vanished before it could be read back (EntityNotFoundError) to 404', () => {
+      expect(classifyError(new EntityNotFoundError('Article', { id: 5 }))).toMatchObject({
+        status: 404,
+        code: 'NOT_FOUND',
+        unexpected: false,
+      });
+    });
+
+    it.each([
+      { code: '23503', detail: 'Key (id)=(5) is still referenced from table "comments".' },
+      { code: 'SQLITE_CONSTRAINT_FOREIGNKEY' },
+    ])('maps another foreign-key violation (%p) to 409', (driverError) => {
+      expect(classifyError(queryFailure(driverError))).toMatchObject({
+        status: 409,
+        errors: { body: ['the change conflicts with related data'] },
+      });
+    });
 
     it.each([
       [

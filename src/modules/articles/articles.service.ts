@@ -8,6 +8,7 @@ import {
 } from 'typeorm';
 import { CacheService } from '../../common/cache/cache.service.js';
 import { NotFoundError } from '../../common/errors/domain-errors.js';
+import { isForeignKeyViolation } from '../../common/errors/foreign-key-violation.js';
 import { uniqueViolationField } from '../../common/errors/unique-violation.js';
 import type { ListDefinition, Page } from '../../common/pagination/list-definition.js';
 import { Paginator } from '../../common/pagination/paginator.js';
@@ -113,7 +114,7 @@ export class ArticlesService {
     // article's slug might have left something behind.
     await this.cache.invalidate(articleCache(slug));
     await this.tags.linksChanged();
-    return this.views.full(await this.loadById(id), authorId);
+    return this.views.full(await this.loadById(id, slug), authorId);
   }
 
   /** Updates fields (and tags when given) in one transaction; a new title regenerates the slug. */
@@ -128,7 +129,9 @@ export class ArticlesService {
         }
         if (fields.description !== undefined) patch.description = fields.description;
         if (fields.body !== undefined) patch.body = fields.body;
-        await manager.update(Article, { id: article.id }, patch);
+        // No row: the article was deleted since it was loaded (a concurrent delete).
+        const { affected } = await manager.update(Article, { id: article.id }, patch);
+        if (affected === 0) throw new NotFoundError('article', slug);
         if (fields.tagList !== undefined)
           await this.tags.setArticleTags(manager, article.id, fields.tagList);
         return patch.slug ?? article.slug;
@@ -136,7 +139,7 @@ export class ArticlesService {
     );
     await this.cache.invalidate(articleCache(article.slug), articleCache(newSlug));
     if (fields.tagList !== undefined) await this.tags.linksChanged();
-    return this.views.full(await this.loadById(article.id), viewerId);
+    return this.views.full(await this.loadById(article.id, newSlug), viewerId);
   }
 
   /** Deletes the article with its comments, favorites and tag links; unused tags go too. */
@@ -154,15 +157,21 @@ export class ArticlesService {
   /** Idempotent; the count stays exact under concurrency (one row per user and article). */
   async favorite(slug: string, userId: number): Promise<ArticleView> {
     const article = await this.load(slug);
-    await this.tx.run((manager) =>
-      manager
-        .createQueryBuilder()
-        .insert()
-        .into(Favorite)
-        .values({ userId, articleId: article.id })
-        .orIgnore()
-        .execute(),
-    );
+    await this.tx
+      .run((manager) =>
+        manager
+          .createQueryBuilder()
+          .insert()
+          .into(Favorite)
+          .values({ userId, articleId: article.id })
+          .orIgnore()
+          .execute(),
+      )
+      .catch((error: unknown) => {
+        // The article was deleted between the lookup and the insert.
+        if (isForeignKeyViolation(error)) throw new NotFoundError('article', slug);
+        throw error;
+      });
     await this.cache.invalidate(articleCache(article.slug));
     return this.views.full(article, userId);
   }
@@ -239,8 +248,11 @@ export class ArticlesService {
     return this.articles.findOne({ ...options, where: { slug } });
   }
 
-  private loadById(id: number): Promise<Article> {
-    return this.articles.findOneOrFail({ where: { id }, relations: { author: true } });
+  /** The article just written, or 404 if a concurrent delete removed it meanwhile. */
+  private async loadById(id: number, slug: string): Promise<Article> {
+    const article = await this.articles.findOne({ where: { id }, relations: { author: true } });
+    if (!article) throw new NotFoundError('article', slug);
+    return article;
   }
 
   /** `base` if free (or already this article's), otherwise a suffixed variant. */

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { NotFoundError } from '../../common/errors/domain-errors.js';
+import { isForeignKeyViolation } from '../../common/errors/foreign-key-violation.js';
 import type { ListDefinition } from '../../common/pagination/list-definition.js';
 import { Paginator } from '../../common/pagination/paginator.js';
 import { AppConfig } from '../../config/app.config.js';
@@ -48,16 +50,22 @@ export class CommentsService {
     return { comments: await this.views(page.items, viewerId), nextCursor: page.nextCursor };
   }
 
+  /** 404 when the article does not exist, also when it is deleted while the comment is posted. */
   async create(slug: string, authorId: number, body: string): Promise<CommentView> {
     const articleId = await this.articles.idOf(slug);
-    const id = await this.tx.run(async (manager) => {
-      const { identifiers } = await manager.insert(Comment, { body, articleId, authorId });
-      return Number(identifiers[0].id);
-    });
-    const comment = await this.comments.findOneOrFail({
-      where: { id },
-      relations: { author: true },
-    });
+    const id = await this.tx
+      .run(async (manager) => {
+        const { identifiers } = await manager.insert(Comment, { body, articleId, authorId });
+        return Number(identifiers[0].id);
+      })
+      .catch((error: unknown) => {
+        // The article was deleted between the lookup and the insert.
+        if (isForeignKeyViolation(error)) throw new NotFoundError('article', slug);
+        throw error;
+      });
+    // Gone again if the article was deleted right after the insert (the delete cascades).
+    const comment = await this.comments.findOne({ where: { id }, relations: { author: true } });
+    if (!comment) throw new NotFoundError('article', slug);
     const [view] = await this.views([comment], authorId);
     return view;
   }
