@@ -107,11 +107,11 @@ describe('articles', () => {
       expect(article.tagList).toEqual([]);
     });
 
-    it('trims, de-duplicates and sorts the tag list', async () => {
+    it('trims, case-folds, de-duplicates and sorts the tag list', async () => {
       const article = await createArticle(api, author, {
-        tagList: [' zebra ', 'apple', 'zebra', 'Mango', 'apple'],
+        tagList: [' zebra ', 'apple', 'zebra', 'Mango', 'apple', 'APPLE'],
       });
-      expect(article.tagList).toEqual(['Mango', 'apple', 'zebra']);
+      expect(article.tagList).toEqual(['apple', 'mango', 'zebra']);
     });
 
     it('returns 401 and writes nothing when the caller is anonymous', async () => {

@@ -1,5 +1,6 @@
 import { CreateAuthSchema1764000000000 } from './1764000000000-create-auth-schema.js';
 import { CreateRealworldSchema1764100000000 } from './1764100000000-create-realworld-schema.js';
+import { NormalizeTags1765400000000 } from './1765400000000-normalize-tags.js';
 // generate:module inserts imports above this line
 
 /**
@@ -9,5 +10,6 @@ import { CreateRealworldSchema1764100000000 } from './1764100000000-create-realw
 export const migrations = [
   CreateAuthSchema1764000000000,
   CreateRealworldSchema1764100000000,
+  NormalizeTags1765400000000,
   // generate:module inserts migrations above this line
 ];

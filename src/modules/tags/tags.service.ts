@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, In, Repository } from 'typeorm';
 import { CacheService } from '../../common/cache/cache.service.js';
+import { AppConfig } from '../../config/app.config.js';
 import { ArticleTag } from './entities/article-tag.entity.js';
 import { Tag } from './entities/tag.entity.js';
 
@@ -15,9 +16,13 @@ export class TagsService {
     @InjectRepository(Tag) private readonly tags: Repository<Tag>,
     @InjectRepository(ArticleTag) private readonly links: Repository<ArticleTag>,
     private readonly cache: CacheService,
+    private readonly config: AppConfig,
   ) {}
 
-  /** Tags in use, most used first, then by name (cached until {@link linksChanged}). */
+  /**
+   * The TAGS_LIST_LIMIT tags in use most, most used first, then by name (cached until
+   * {@link linksChanged}). Bounded, so no user can grow every response by inventing tags.
+   */
   listInUse(): Promise<string[]> {
     return this.cache.getOrLoad('tags', [TAG_LIST_CACHE], () => this.queryInUse());
   }
@@ -40,6 +45,7 @@ export class TagsService {
       .addGroupBy('tag.name')
       .orderBy('uses', 'DESC')
       .addOrderBy('tag.name', 'ASC')
+      .limit(this.config.tags.listLimit)
       .getRawMany<{ name: string }>();
     return rows.map((row) => row.name);
   }
