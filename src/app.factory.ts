@@ -7,6 +7,10 @@ import { sendClientErrorEnvelope } from './common/errors/client-error-handler.js
 import { logRouterRejection, sendErrorReply } from './common/errors/error-reply.js';
 import { refuseRequestsWhileClosing } from './common/lifecycle/graceful-shutdown.js';
 import { HttpMetrics } from './common/metrics/http-metrics.js';
+import {
+  limitConnectionsPerAddress,
+  requestTimeoutOptions,
+} from './common/http/connection-limits.js';
 import { useLenientJsonParser } from './common/http/json-body-parser.js';
 import { generateRequestId, REQUEST_ID_HEADER } from './common/http/request-id.js';
 import { ROUTER_ERROR_SECURITY_HEADERS, SECURITY_HEADERS } from './common/http/security-headers.js';
@@ -34,6 +38,8 @@ export async function createApp(
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: fastifyTrustProxy(config.http.trustProxy),
     genReqId: generateRequestId,
+    // A request (headers and body) must arrive within REQUEST_TIMEOUT_MS, or it gets 408.
+    ...requestTimeoutOptions(config.http.requestTimeoutMs),
     requestIdHeader: false,
     logger: false,
     // Requests arriving while closing get the envelope's 503 (refuseRequestsWhileClosing).
@@ -60,6 +66,7 @@ export async function createApp(
   app.flushLogs();
 
   const fastify = app.getHttpAdapter().getInstance();
+  limitConnectionsPerAddress(fastify.server, config.http.maxConnectionsPerAddress);
   fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.headers(SECURITY_HEADERS).header(REQUEST_ID_HEADER, request.id);
