@@ -166,6 +166,23 @@ describe('classifyError', () => {
         { code: 'SQLITE_CONSTRAINT_UNIQUE', message: 'UNIQUE constraint failed: users.email' },
         'email',
       ],
+      [
+        'PostgreSQL case-insensitive username index',
+        {
+          code: '23505',
+          constraint: 'idx_users_username_lower',
+          detail: 'Key (lower(username::text))=(jake) already exists.',
+        },
+        'username',
+      ],
+      [
+        'SQLite case-insensitive username index',
+        {
+          code: 'SQLITE_CONSTRAINT_UNIQUE',
+          message: "UNIQUE constraint failed: index 'idx_users_username_lower'",
+        },
+        'username',
+      ],
       ['an unparseable message', { code: '23505', message: 'duplicate' }, 'body'],
     ])('maps a %s unique violation to 409 keyed by the column', (_label, driverError, field) => {
       expect(classifyError(queryFailure(driverError))).toEqual({

@@ -77,6 +77,7 @@ async function seed(): Promise<void> {
       new TransactionRunner(dataSource),
       // Off: the seed changes no public profile, and holds no cache another process reads.
       new CacheService({ ...config, cache: { ...config.cache, ttlSeconds: 0 } }, null),
+      config,
     );
     const before = admin && (await repository.findOneBy({ email: admin.email }));
     try {

@@ -54,8 +54,9 @@ export class ArticlesService {
     viewerId: number | undefined,
   ): Promise<Page<ArticleSummaryView>> {
     const builder = this.baseQuery();
+    // Usernames are unique case-insensitively, and matched that way (as profiles are).
     if (query.author !== undefined)
-      builder.andWhere('author.username = :author', { author: query.author });
+      builder.andWhere('LOWER(author.username) = :author', { author: query.author.toLowerCase() });
     if (query.tag !== undefined) {
       builder.andWhere(
         'article.id IN (SELECT tl.article_id FROM article_tags tl INNER JOIN tags t ON t.id = tl.tag_id WHERE t.name = :tag)',
@@ -64,8 +65,8 @@ export class ArticlesService {
     }
     if (query.favorited !== undefined) {
       builder.andWhere(
-        'article.id IN (SELECT f.article_id FROM favorites f INNER JOIN users fu ON fu.id = f.user_id WHERE fu.username = :favorited)',
-        { favorited: query.favorited },
+        'article.id IN (SELECT f.article_id FROM favorites f INNER JOIN users fu ON fu.id = f.user_id WHERE LOWER(fu.username) = :favorited)',
+        { favorited: query.favorited.toLowerCase() },
       );
     }
     return this.page(builder, query, viewerId);

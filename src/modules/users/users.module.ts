@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdminSeeder } from './admin-seeder.js';
 import { User } from './entities/user.entity.js';
+import { UsernameHold } from './entities/username-hold.entity.js';
 import { PasswordHasher } from './password-hasher.js';
 import { UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User])],
+  imports: [TypeOrmModule.forFeature([User, UsernameHold])],
   controllers: [UsersController],
   providers: [UsersService, PasswordHasher, AdminSeeder],
   exports: [UsersService, PasswordHasher],

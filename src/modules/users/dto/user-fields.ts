@@ -44,6 +44,8 @@ export const UsernameField = (required = true) =>
     MinLength(1, { message: "can't be blank" }),
     MaxLength(64),
     Matches(/^[A-Za-z0-9_.-]+$/, { message: 'may contain only letters, digits, "_", "." and "-"' }),
+    // "." and ".." would make /api/profiles/.. a different path once normalised.
+    Matches(/[^.]/, { message: 'cannot consist of dots only' }),
   );
 
 export const PasswordField = (required = true) =>
