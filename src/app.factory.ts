@@ -12,6 +12,7 @@ import {
   requestTimeoutOptions,
 } from './common/http/connection-limits.js';
 import { useLenientJsonParser } from './common/http/json-body-parser.js';
+import { answerExpectationFailures, requireHostHeader } from './common/http/protocol-errors.js';
 import { generateRequestId, REQUEST_ID_HEADER } from './common/http/request-id.js';
 import { ROUTER_ERROR_SECURITY_HEADERS, SECURITY_HEADERS } from './common/http/security-headers.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
@@ -34,12 +35,15 @@ export async function createApp(
   config: AppConfig,
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
+  const timeouts = requestTimeoutOptions(config.http.requestTimeoutMs);
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: fastifyTrustProxy(config.http.trustProxy),
     genReqId: generateRequestId,
     // A request (headers and body) must arrive within REQUEST_TIMEOUT_MS, or it gets 408.
-    ...requestTimeoutOptions(config.http.requestTimeoutMs),
+    requestTimeout: timeouts.requestTimeout,
+    // requireHostHeader: checked by requireHostHeader() below, so the 400 is the envelope.
+    http: { ...timeouts.http, requireHostHeader: false },
     requestIdHeader: false,
     logger: false,
     // Requests arriving while closing get the envelope's 503 (refuseRequestsWhileClosing).
@@ -67,11 +71,13 @@ export async function createApp(
 
   const fastify = app.getHttpAdapter().getInstance();
   limitConnectionsPerAddress(fastify.server, config.http.maxConnectionsPerAddress);
+  answerExpectationFailures(fastify.server);
   fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.headers(SECURITY_HEADERS).header(REQUEST_ID_HEADER, request.id);
     done();
   });
+  requireHostHeader(fastify);
   refuseRequestsWhileClosing(fastify);
   const metrics = app.get(HttpMetrics);
   fastify.addHook('onResponse', async (request, reply) => {

@@ -77,9 +77,11 @@ export const ImageField = () =>
     }),
     IsOptional(),
     ValidateIf((_object, value) => value !== ''),
+    // Credentials in an image URL would be shown to every reader of the profile: refused.
+    // Internal hosts are accepted: the server never fetches the URL (docs/security.md).
     IsUrl(
-      { protocols: ['http', 'https'], require_protocol: true },
-      { message: 'must be an http(s) URL' },
+      { protocols: ['http', 'https'], require_protocol: true, disallow_auth: true },
+      { message: 'must be an http(s) URL without credentials' },
     ),
     MaxLength(2048),
     NoNulCharacters(),
