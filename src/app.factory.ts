@@ -18,11 +18,13 @@ import { ROUTER_ERROR_SECURITY_HEADERS, SECURITY_HEADERS } from './common/http/s
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { setupSwagger } from './common/swagger/setup-swagger.js';
 import type { AppConfig } from './config/app.config.js';
+import { REPLAYED_HEADER } from './common/idempotency/idempotency.interceptor.js';
 
 export interface CreateAppOptions {
   /**
-   * Serve the Swagger UI assets (default true). The e2e tests turn it off: under Jest on
-   * Node 20 @fastify/static cannot load (it requires an ES module); /docs-json is still served.
+   * Serve the Swagger UI assets (default true). The in-process e2e tests turn it off: under
+   * Jest's ESM mode on Node 22 @fastify/static cannot load (it requires an ES module; Node 24
+   * loads it, Node 22 exits). /docs-json is still served; the built-server tests cover the UI.
    */
   swaggerUi?: boolean;
 }
@@ -98,6 +100,7 @@ export async function createApp(
       'ratelimit-remaining',
       'ratelimit-reset',
       'retry-after',
+      REPLAYED_HEADER.toLowerCase(),
     ],
   });
   useLenientJsonParser(app, config.http.bodyLimitBytes);

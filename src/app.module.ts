@@ -4,10 +4,12 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { JwtAuthGuard } from './common/auth/jwt-auth.guard.js';
 import { RolesGuard } from './common/auth/roles.guard.js';
 import { CacheModule } from './common/cache/cache.module.js';
+import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
 import { GlobalExceptionFilter } from './common/errors/global-exception.filter.js';
 import { LoggingModule } from './common/logging/logging.module.js';
 import { MetricsModule } from './common/metrics/metrics.module.js';
 import { RateLimitGuard } from './common/rate-limit/rate-limit.guard.js';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module.js';
 import { RedisModule } from './common/redis/redis.module.js';
 import { AppConfig } from './config/app.config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -33,9 +35,11 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(config),
         RedisModule,
+        RateLimitModule,
         CacheModule,
         PaginationModule,
         DatabaseModule,
+        IdempotencyModule,
         TypeOrmModule.forRoot({ ...buildDataSourceOptions(config.database), migrationsRun: true }),
         UsersModule,
         AuthModule,

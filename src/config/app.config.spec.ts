@@ -27,6 +27,7 @@ describe('loadConfig', () => {
         type: 'sqlite',
         path: 'data/conduit.sqlite',
         logging: false,
+        readinessTimeoutMs: 2000,
       });
     });
 
@@ -38,19 +39,28 @@ describe('loadConfig', () => {
 
     it('uses the documented limits', () => {
       expect(config.http.bodyLimitBytes).toBe(1_048_576);
-      expect(config.pagination).toEqual({ defaultLimit: 20, maxLimit: 100 });
+      expect(config.pagination).toEqual({ defaultLimit: 20, maxLimit: 100, maxOffset: 100_000 });
       expect(config.rateLimit).toEqual({
         windowSeconds: 60,
         max: 600,
         authMax: 30,
-        loginAccountMax: 10,
+        loginAccountMax: 100,
+        loginAddressMax: 5,
+        accountChangeMax: 5,
         keyPrefix: 'ratelimit:',
       });
       expect(config.cluster.workers).toBe(availableParallelism());
       expect(config.auth.accessTokenTtlSeconds).toBe(900);
+      expect(config.auth.recentAuthMaxAgeSeconds).toBe(600);
+      expect(config.auth.refreshGraceSeconds).toBe(5);
+      expect(config.passwordHashing).toEqual({
+        concurrency: Math.min(4, availableParallelism()),
+        maxWaitMs: 2000,
+      });
       expect(config.admin).toBeUndefined();
       expect(config.redisUrl).toBeUndefined();
       expect(config.cache).toEqual({ ttlSeconds: 60, maxEntries: 10_000, keyPrefix: 'cache:' });
+      expect(config.idempotency).toEqual({ keyPrefix: 'idempotency:' });
     });
 
     it('is silent under test and pretty in development', () => {
@@ -67,6 +77,7 @@ describe('loadConfig', () => {
       poolSize: 10,
       connectTimeoutMs: 1000,
       statementTimeoutMs: 5000,
+      readinessTimeoutMs: 2000,
     });
   });
 
@@ -78,8 +89,9 @@ describe('loadConfig', () => {
         DATABASE_URL: 'postgres://u@db:5432/app',
         DATABASE_CONNECT_TIMEOUT_MS: '300',
         DATABASE_STATEMENT_TIMEOUT_MS: '60000',
+        DATABASE_READY_TIMEOUT_MS: '750',
       }).database,
-    ).toMatchObject({ connectTimeoutMs: 300, statementTimeoutMs: 60_000 });
+    ).toMatchObject({ connectTimeoutMs: 300, statementTimeoutMs: 60_000, readinessTimeoutMs: 750 });
   });
 
   it('splits and trims CORS_ORIGINS', () => {
@@ -150,8 +162,20 @@ describe('loadConfig', () => {
       'DATABASE_STATEMENT_TIMEOUT_MS',
     ],
     [{ RATE_LIMIT_LOGIN_ACCOUNT_MAX: '0' }, 'RATE_LIMIT_LOGIN_ACCOUNT_MAX'],
+    [{ RATE_LIMIT_LOGIN_ADDRESS_MAX: '0' }, 'RATE_LIMIT_LOGIN_ADDRESS_MAX'],
+    [{ RATE_LIMIT_ACCOUNT_CHANGE_MAX: 'x' }, 'RATE_LIMIT_ACCOUNT_CHANGE_MAX'],
+    [{ RECENT_AUTH_MAX_AGE_SECONDS: '-1' }, 'RECENT_AUTH_MAX_AGE_SECONDS'],
+    [{ REFRESH_GRACE_SECONDS: '61' }, 'REFRESH_GRACE_SECONDS'],
+    [{ PASSWORD_HASH_CONCURRENCY: '0' }, 'PASSWORD_HASH_CONCURRENCY'],
+    [{ PASSWORD_HASH_MAX_WAIT_MS: '5' }, 'PASSWORD_HASH_MAX_WAIT_MS'],
     [{ CLUSTER_WORKERS: '0' }, 'CLUSTER_WORKERS'],
     [{ CLUSTER_WORKERS: 'many' }, 'CLUSTER_WORKERS'],
+    // Below page 1,000 at the largest page size (999 × 100).
+    [{ PAGINATION_MAX_OFFSET: '99899' }, 'PAGINATION_MAX_OFFSET'],
+    [
+      { PAGINATION_MAX_LIMIT: '10', PAGINATION_DEFAULT_LIMIT: '10', PAGINATION_MAX_OFFSET: '9989' },
+      'PAGINATION_MAX_OFFSET',
+    ],
   ])('rejects %p naming %s', (env, variable) => {
     expect(failingVariable(env)).toBe(variable);
   });

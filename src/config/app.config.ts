@@ -18,7 +18,7 @@ const KNOWN_DEFAULT_SECRETS = new Set([
 ]);
 const MIN_SECRET_LENGTH = 32;
 
-export type DatabaseConfig =
+export type DatabaseConfig = (
   | { type: 'sqlite'; path: string; logging: boolean }
   | {
       type: 'postgres';
@@ -29,7 +29,11 @@ export type DatabaseConfig =
       connectTimeoutMs: number;
       /** Server-side statement_timeout; the client gives up shortly after it (lost network). */
       statementTimeoutMs: number;
-    };
+    }
+) & {
+  /** The readiness probe answers 503 when the database has not answered its ping by then. */
+  readinessTimeoutMs: number;
+};
 
 /**
  * The whole validated configuration. Injected by class token (`constructor(config: AppConfig)`),
@@ -62,6 +66,17 @@ export abstract class AppConfig {
     jwtSecretIsEphemeral: boolean;
     accessTokenTtlSeconds: number;
     refreshTokenTtlSeconds: number;
+    /**
+     * Email and password changes need a login (a real one: password or SSO, not a refresh) at
+     * most this old, or the current password in the request.
+     */
+    recentAuthMaxAgeSeconds: number;
+    /**
+     * A refresh token presented again this soon after its rotation, by the same client, gets the
+     * same new pair instead of revoking the session (concurrent refreshes, lost responses).
+     * 0 turns the grace off.
+     */
+    refreshGraceSeconds: number;
   };
   abstract readonly admin: { email: string; password: string; username: string } | undefined;
   abstract readonly redisUrl: string | undefined;
@@ -74,6 +89,11 @@ export abstract class AppConfig {
     /** Prefix of the cache's Redis keys, so deployments (or test runs) can share one Redis. */
     keyPrefix: string;
   };
+  /** Idempotency-Key records: in Redis when REDIS_URL is set, in the database otherwise. */
+  abstract readonly idempotency: {
+    /** Prefix of their Redis keys, so deployments (or test runs) can share one Redis. */
+    keyPrefix: string;
+  };
   /** Bearer token that unlocks GET /metrics; the endpoint is off (404) without one. */
   abstract readonly metricsToken: string | undefined;
   abstract readonly log: { level: LogLevel; pretty: boolean };
@@ -81,14 +101,30 @@ export abstract class AppConfig {
     windowSeconds: number;
     max: number;
     authMax: number;
-    /** Login attempts per account (normalised email) and window, whatever the client address. */
+    /**
+     * Failed logins per account (normalised email) and window from addresses that never logged
+     * into it; addresses that did keep only their own budget, so the owner is not locked out.
+     */
     loginAccountMax: number;
+    /** Failed logins per account and client address per window. */
+    loginAddressMax: number;
+    /**
+     * Identity changes (email, username, password) and current-password checks per account and
+     * window; they also count against the address's `auth` budget.
+     */
+    accountChangeMax: number;
     /** Prefix of the counters' Redis keys, so deployments (or test runs) can share one Redis. */
     keyPrefix: string;
   };
+  /** argon2 work admitted at once per process, and how long a caller may wait for a slot. */
+  abstract readonly passwordHashing: { concurrency: number; maxWaitMs: number };
   /** `npm run start:cluster`: how many worker processes the primary keeps running. */
   abstract readonly cluster: { workers: number };
-  abstract readonly pagination: { defaultLimit: number; maxLimit: number };
+  /**
+   * Page sizes, and the deepest offset served (`maxOffset`): skipping rows costs in proportion
+   * to the offset, so deeper pages must follow `nextCursor`.
+   */
+  abstract readonly pagination: { defaultLimit: number; maxLimit: number; maxOffset: number };
   /** `GET /api/tags` returns at most this many tags (the most used). */
   abstract readonly tags: { listLimit: number };
   /** A username given up by a rename stays reserved for its former owner this long. */
@@ -105,8 +141,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   const databaseUrl = read.url('DATABASE_URL', ['postgres:', 'postgresql:']);
   const databaseLogging = read.boolean('DATABASE_LOGGING', false);
+  const readinessTimeoutMs = read.integer('DATABASE_READY_TIMEOUT_MS', 2000, {
+    min: 100,
+    max: 60_000,
+  });
   const database: DatabaseConfig = databaseUrl
     ? {
+        readinessTimeoutMs,
         type: 'postgres',
         url: databaseUrl,
         logging: databaseLogging,
@@ -121,6 +162,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         }),
       }
     : {
+        readinessTimeoutMs,
         type: 'sqlite',
         path: read.string('SQLITE_PATH', 'data/conduit.sqlite'),
         logging: databaseLogging,
@@ -146,6 +188,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `must not exceed PAGINATION_MAX_LIMIT (${maxLimit})`,
     );
   }
+  // Page 1,000 must stay reachable by offset at any allowed page size (RealWorld clients draw
+  // numbered page links from articlesCount and fetch them by offset).
+  const minOffsetCap = 999 * maxLimit;
+  const maxOffset = read.integer('PAGINATION_MAX_OFFSET', 1000 * maxLimit, {
+    min: minOffsetCap,
+    max: Number.MAX_SAFE_INTEGER,
+  });
 
   return {
     env: nodeEnv,
@@ -173,6 +222,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         min: 60,
         max: 31_536_000,
       }),
+      recentAuthMaxAgeSeconds: read.integer('RECENT_AUTH_MAX_AGE_SECONDS', 600, {
+        min: 0,
+        max: 86_400,
+      }),
+      refreshGraceSeconds: read.integer('REFRESH_GRACE_SECONDS', 5, { min: 0, max: 60 }),
     },
     admin:
       adminEmail && adminPassword
@@ -188,6 +242,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxEntries: read.integer('CACHE_MAX_ENTRIES', 10_000, { min: 1, max: 10_000_000 }),
       keyPrefix: read.string('CACHE_KEY_PREFIX', 'cache:'),
     },
+    idempotency: { keyPrefix: read.string('IDEMPOTENCY_KEY_PREFIX', 'idempotency:') },
     metricsToken: readMetricsToken(read),
     log: {
       level: read.oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
@@ -197,13 +252,28 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       windowSeconds: read.integer('RATE_LIMIT_WINDOW_SECONDS', 60, { min: 1, max: 86_400 }),
       max: read.integer('RATE_LIMIT_MAX', 600, { min: 1, max: 1_000_000 }),
       authMax: read.integer('RATE_LIMIT_AUTH_MAX', 30, { min: 1, max: 1_000_000 }),
-      loginAccountMax: read.integer('RATE_LIMIT_LOGIN_ACCOUNT_MAX', 10, { min: 1, max: 1_000_000 }),
+      loginAccountMax: read.integer('RATE_LIMIT_LOGIN_ACCOUNT_MAX', 100, {
+        min: 1,
+        max: 1_000_000,
+      }),
+      loginAddressMax: read.integer('RATE_LIMIT_LOGIN_ADDRESS_MAX', 5, { min: 1, max: 1_000_000 }),
+      accountChangeMax: read.integer('RATE_LIMIT_ACCOUNT_CHANGE_MAX', 5, {
+        min: 1,
+        max: 1_000_000,
+      }),
       keyPrefix: read.string('RATE_LIMIT_KEY_PREFIX', 'ratelimit:'),
+    },
+    passwordHashing: {
+      concurrency: read.integer('PASSWORD_HASH_CONCURRENCY', Math.min(4, availableParallelism()), {
+        min: 1,
+        max: 64,
+      }),
+      maxWaitMs: read.integer('PASSWORD_HASH_MAX_WAIT_MS', 2000, { min: 10, max: 60_000 }),
     },
     cluster: {
       workers: read.integer('CLUSTER_WORKERS', availableParallelism(), { min: 1, max: 1024 }),
     },
-    pagination: { defaultLimit, maxLimit },
+    pagination: { defaultLimit, maxLimit, maxOffset },
     tags: { listLimit: read.integer('TAGS_LIST_LIMIT', 100, { min: 1, max: 10_000 }) },
     usernames: {
       holdSeconds: read.integer('USERNAME_HOLD_SECONDS', 2_592_000, { min: 0, max: 31_536_000 }),

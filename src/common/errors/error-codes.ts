@@ -5,6 +5,7 @@ export const ErrorCode = {
   MalformedJson: 'MALFORMED_JSON',
   Unauthorized: 'UNAUTHORIZED',
   Forbidden: 'FORBIDDEN',
+  ReauthenticationRequired: 'REAUTHENTICATION_REQUIRED',
   NotFound: 'NOT_FOUND',
   RouteNotFound: 'ROUTE_NOT_FOUND',
   MethodNotAllowed: 'METHOD_NOT_ALLOWED',

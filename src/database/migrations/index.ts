@@ -1,5 +1,8 @@
 import { CreateAuthSchema1764000000000 } from './1764000000000-create-auth-schema.js';
 import { CreateRealworldSchema1764100000000 } from './1764100000000-create-realworld-schema.js';
+import { CreateArticleCounts1765000000000 } from './1765000000000-create-article-counts.js';
+import { CreateIdempotencyKeys1765100000000 } from './1765100000000-create-idempotency-keys.js';
+import { SessionAuthTimeAndRefreshGrace1765300000000 } from './1765300000000-session-auth-time-and-refresh-grace.js';
 import { NormalizeTags1765400000000 } from './1765400000000-normalize-tags.js';
 import { CaseInsensitiveUsernames1765400000001 } from './1765400000001-case-insensitive-usernames.js';
 // generate:module inserts imports above this line
@@ -11,6 +14,9 @@ import { CaseInsensitiveUsernames1765400000001 } from './1765400000001-case-inse
 export const migrations = [
   CreateAuthSchema1764000000000,
   CreateRealworldSchema1764100000000,
+  CreateArticleCounts1765000000000,
+  CreateIdempotencyKeys1765100000000,
+  SessionAuthTimeAndRefreshGrace1765300000000,
   NormalizeTags1765400000000,
   CaseInsensitiveUsernames1765400000001,
   // generate:module inserts migrations above this line

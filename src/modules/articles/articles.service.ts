@@ -14,6 +14,7 @@ import type { ListDefinition, Page } from '../../common/pagination/list-definiti
 import { Paginator } from '../../common/pagination/paginator.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import { TagsService } from '../tags/index.js';
+import { ArticleCounts } from './article-counts.js';
 import { ArticleViews } from './article-views.js';
 import type { ArticleSummaryView, ArticleView } from './dto/article.response.js';
 import type { NewArticleFields } from './dto/create-article.dto.js';
@@ -47,6 +48,7 @@ export class ArticlesService {
     private readonly paginator: Paginator,
     private readonly tx: TransactionRunner,
     private readonly cache: CacheService,
+    private readonly counts: ArticleCounts,
   ) {}
 
   async list(
@@ -54,8 +56,8 @@ export class ArticlesService {
     viewerId: number | undefined,
   ): Promise<Page<ArticleSummaryView>> {
     const builder = this.baseQuery();
-    // Usernames are unique case-insensitively, and matched that way (as profiles are).
     if (query.author !== undefined)
+      // Usernames are unique case-insensitively, and matched that way (as profiles are).
       builder.andWhere('LOWER(author.username) = :author', { author: query.author.toLowerCase() });
     if (query.tag !== undefined) {
       builder.andWhere(
@@ -69,7 +71,13 @@ export class ArticlesService {
         { favorited: query.favorited.toLowerCase() },
       );
     }
-    return this.page(builder, query, viewerId);
+    // One filter (or none): a maintained counter. Combined filters: COUNT(*) of the query.
+    return this.page(
+      builder,
+      query,
+      viewerId,
+      ArticleCounts.covers(query) ? () => this.counts.forList(query) : undefined,
+    );
   }
 
   /** Articles by authors the viewer follows, newest first. */
@@ -78,7 +86,7 @@ export class ArticlesService {
       'article.authorId IN (SELECT fo.followee_id FROM follows fo WHERE fo.follower_id = :viewerId)',
       { viewerId },
     );
-    return this.page(builder, query, viewerId);
+    return this.page(builder, query, viewerId, () => this.counts.forFeed(viewerId));
   }
 
   /**
@@ -94,9 +102,13 @@ export class ArticlesService {
     return this.views.personalise(anonymous, viewerId);
   }
 
-  /** Creates the article and its tags in one transaction; a taken slug gets a suffix. */
+  /**
+   * Creates the article and its tags in one transaction; a taken slug gets a suffix. The
+   * response is built inside the transaction: nothing is read after COMMIT, so a committed
+   * article always gets its 201.
+   */
   async create(authorId: number, fields: NewArticleFields): Promise<ArticleView> {
-    const { id, slug } = await this.withSlugRetry((attempt) =>
+    const view = await this.withSlugRetry((attempt) =>
       this.tx.run(async (manager) => {
         const slug = await this.freeSlug(manager, slugify(fields.title), undefined, attempt);
         const { identifiers } = await manager.insert(Article, {
@@ -108,20 +120,23 @@ export class ArticlesService {
         });
         const articleId = Number(identifiers[0].id);
         await this.tags.setArticleTags(manager, articleId, fields.tagList ?? []);
-        return { id: articleId, slug };
+        return this.views.full(await this.loadById(manager, articleId), authorId, manager);
       }),
     );
     // Nothing should be cached under a new slug, but a failed invalidation of a deleted
     // article's slug might have left something behind.
-    await this.cache.invalidate(articleCache(slug));
+    await this.cache.invalidate(articleCache(view.slug));
     await this.tags.linksChanged();
-    return this.views.full(await this.loadById(id, slug), authorId);
+    return view;
   }
 
-  /** Updates fields (and tags when given) in one transaction; a new title regenerates the slug. */
+  /**
+   * Updates fields (and tags when given) in one transaction; a new title regenerates the slug.
+   * The response is built inside the transaction (nothing is read after COMMIT).
+   */
   async update(slug: string, fields: UpdateArticleFields, viewerId: number): Promise<ArticleView> {
     const article = await this.load(slug);
-    const newSlug = await this.withSlugRetry((attempt) =>
+    const view = await this.withSlugRetry((attempt) =>
       this.tx.run(async (manager) => {
         const patch: Partial<Article> = { updatedAt: new Date() };
         if (fields.title !== undefined && fields.title !== article.title) {
@@ -135,12 +150,12 @@ export class ArticlesService {
         if (affected === 0) throw new NotFoundError('article', slug);
         if (fields.tagList !== undefined)
           await this.tags.setArticleTags(manager, article.id, fields.tagList);
-        return patch.slug ?? article.slug;
+        return this.views.full(await this.loadById(manager, article.id), viewerId, manager);
       }),
     );
-    await this.cache.invalidate(articleCache(article.slug), articleCache(newSlug));
+    await this.cache.invalidate(articleCache(article.slug), articleCache(view.slug));
     if (fields.tagList !== undefined) await this.tags.linksChanged();
-    return this.views.full(await this.loadById(article.id, newSlug), viewerId);
+    return view;
   }
 
   /** Deletes the article with its comments, favorites and tag links; unused tags go too. */
@@ -155,33 +170,49 @@ export class ArticlesService {
     await this.tags.linksChanged();
   }
 
-  /** Idempotent; the count stays exact under concurrency (one row per user and article). */
+  /**
+   * Idempotent; the count stays exact under concurrency (one row per user and article). What
+   * the favorite does not change is read before the write, the count inside its transaction:
+   * nothing is read after COMMIT, and a crowd of favorites holds each connection briefly.
+   */
   async favorite(slug: string, userId: number): Promise<ArticleView> {
+    return this.changeFavorite(slug, userId, true, (manager, articleId) =>
+      manager
+        .createQueryBuilder()
+        .insert()
+        .into(Favorite)
+        .values({ userId, articleId })
+        .orIgnore()
+        .execute(),
+    );
+  }
+
+  async unfavorite(slug: string, userId: number): Promise<ArticleView> {
+    return this.changeFavorite(slug, userId, false, (manager, articleId) =>
+      manager.delete(Favorite, { userId, articleId }),
+    );
+  }
+
+  private async changeFavorite(
+    slug: string,
+    userId: number,
+    favorited: boolean,
+    write: (manager: EntityManager, articleId: number) => Promise<unknown>,
+  ): Promise<ArticleView> {
     const article = await this.load(slug);
-    await this.tx
-      .run((manager) =>
-        manager
-          .createQueryBuilder()
-          .insert()
-          .into(Favorite)
-          .values({ userId, articleId: article.id })
-          .orIgnore()
-          .execute(),
-      )
+    const before = await this.views.full(article, userId);
+    const favoritesCount = await this.tx
+      .run(async (manager) => {
+        await write(manager, article.id);
+        return this.views.favoritesCountOf(article.id, manager);
+      })
       .catch((error: unknown) => {
         // The article was deleted between the lookup and the insert.
         if (isForeignKeyViolation(error)) throw new NotFoundError('article', slug);
         throw error;
       });
     await this.cache.invalidate(articleCache(article.slug));
-    return this.views.full(article, userId);
-  }
-
-  async unfavorite(slug: string, userId: number): Promise<ArticleView> {
-    const article = await this.load(slug);
-    await this.tx.run((manager) => manager.delete(Favorite, { userId, articleId: article.id }));
-    await this.cache.invalidate(articleCache(article.slug));
-    return this.views.full(article, userId);
+    return { ...before, favorited, favoritesCount };
   }
 
   /** Resolves a slug to the article id, or 404. */
@@ -226,8 +257,12 @@ export class ArticlesService {
     builder: SelectQueryBuilder<Article>,
     query: ListArticlesQuery | FeedQuery,
     viewerId: number | undefined,
+    total: (() => Promise<number>) | undefined,
   ): Promise<Page<ArticleSummaryView>> {
-    const page = await this.paginator.paginate(builder, query, ARTICLE_LIST, { withTotal: true });
+    const page = await this.paginator.paginate(builder, query, ARTICLE_LIST, {
+      withTotal: true,
+      total,
+    });
     return { ...page, items: await this.views.summaries(page.items, viewerId) };
   }
 
@@ -249,11 +284,8 @@ export class ArticlesService {
     return this.articles.findOne({ ...options, where: { slug } });
   }
 
-  /** The article just written, or 404 if a concurrent delete removed it meanwhile. */
-  private async loadById(id: number, slug: string): Promise<Article> {
-    const article = await this.articles.findOne({ where: { id }, relations: { author: true } });
-    if (!article) throw new NotFoundError('article', slug);
-    return article;
+  private loadById(manager: EntityManager, id: number): Promise<Article> {
+    return manager.findOneOrFail(Article, { where: { id }, relations: { author: true } });
   }
 
   /** `base` if free (or already this article's), otherwise a suffixed variant. */

@@ -1,8 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post, Put, Req } from '@nestjs/common';
 import {
   ApiConflictResponse,
+  ApiForbiddenResponse,
   ApiOperation,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ErrorEnvelope } from '../../common/errors/error-envelope.js';
@@ -10,7 +12,7 @@ import type { FastifyRequest } from 'fastify';
 import { Public } from '../../common/auth/auth.decorators.js';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js';
 import { CurrentUser } from '../../common/auth/current-user.decorator.js';
-import { RateLimit, RateLimitPerAccount } from '../../common/rate-limit/rate-limit.guard.js';
+import { RateLimit } from '../../common/rate-limit/rate-limit.guard.js';
 import { UsersService } from '../users/index.js';
 import { AuthService } from './auth.service.js';
 import { clientInfo } from './client-info.js';
@@ -19,11 +21,7 @@ import { LoginDto } from './dto/login.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
 import { UpdateUserDto } from './dto/update-user.dto.js';
 import { UserResponse } from './dto/user.response.js';
-
-/** The email a login body targets; the body is still unvalidated when the rate limit reads it. */
-function loginEmail(body: unknown): unknown {
-  return (body as { user?: { email?: unknown } } | null | undefined)?.user?.email;
-}
+import { Idempotent } from '../../common/idempotency/idempotent.decorator.js';
 
 /** The RealWorld account endpoints: register, login, current user. */
 @ApiTags('User and Authentication')
@@ -38,6 +36,7 @@ export class AccountController {
   @Post('users')
   @Public()
   @RateLimit('auth')
+  @Idempotent()
   @ApiOperation({ summary: 'Register a new user; returns access and refresh tokens' })
   @ApiConflictResponse({ description: 'Email or username already taken', type: ErrorEnvelope })
   async register(@Body() body: RegisterDto, @Req() request: FastifyRequest): Promise<UserResponse> {
@@ -49,9 +48,14 @@ export class AccountController {
   @HttpCode(200)
   @Public()
   @RateLimit('auth')
-  @RateLimitPerAccount(loginEmail)
+  @Idempotent()
   @ApiOperation({ summary: 'Log in with email and password; starts a new session' })
   @ApiUnauthorizedResponse({ description: 'Email or password is invalid', type: ErrorEnvelope })
+  @ApiTooManyRequestsResponse({
+    description:
+      'Too many requests from this address, too many failed logins on this account from this address, or (for addresses that never logged into it) on this account',
+    type: ErrorEnvelope,
+  })
   async login(@Body() body: LoginDto, @Req() request: FastifyRequest): Promise<UserResponse> {
     const issued = await this.authService.login(
       body.user.email,
@@ -68,16 +72,23 @@ export class AccountController {
   }
 
   @Put('user')
-  @ApiOperation({ summary: 'Update the current user (email, username, password, bio, image)' })
+  @ApiOperation({
+    summary: 'Update the current user (email, username, password, bio, image)',
+    description:
+      'Changing email or password needs `currentPassword` or an access token from a login less than RECENT_AUTH_MAX_AGE_SECONDS old (refreshes keep the login time). Identity changes count against the auth rate-limit budget.',
+  })
   @ApiConflictResponse({ description: 'Email or username already taken', type: ErrorEnvelope })
+  @ApiForbiddenResponse({
+    description: 'REAUTHENTICATION_REQUIRED: send `currentPassword`, or log in again',
+    type: ErrorEnvelope,
+  })
+  @ApiTooManyRequestsResponse({ description: 'Too many identity changes', type: ErrorEnvelope })
   async update(
     @CurrentUser() caller: AuthenticatedUser,
     @Body() body: UpdateUserDto,
+    @Req() request: FastifyRequest,
   ): Promise<UserResponse> {
-    const user = await this.usersService.update(caller.id, body.user);
-    // A new password ends every other session: whoever knew the old one is logged out.
-    if (body.user.password !== undefined)
-      await this.sessions.revokeAllExcept(caller.id, caller.sessionId);
+    const user = await this.authService.updateAccount(caller, body.user, clientInfo(request));
     return UserResponse.of(user, caller.token);
   }
 }

@@ -1,17 +1,20 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { Public } from '../../common/auth/auth.decorators.js';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js';
 import { CurrentUser } from '../../common/auth/current-user.decorator.js';
 import { OwnedBy } from '../../common/auth/ownership.guard.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.guard.js';
 import { AuthService } from './auth.service.js';
+import { clientInfo } from './client-info.js';
 import { ListSessionsQuery } from './dto/list-sessions.query.js';
 import { RefreshTokenDto } from './dto/refresh-token.dto.js';
 import { SessionListResponse, SessionView } from './dto/session.response.js';
 import { UserResponse } from './dto/user.response.js';
 import { SessionOwnershipPolicy } from './session-ownership.policy.js';
 import { SessionsService } from './sessions.service.js';
+import { Idempotent } from '../../common/idempotency/idempotent.decorator.js';
 
 /** Token refresh, logout and session management (beyond RealWorld). */
 @ApiTags('Sessions')
@@ -26,11 +29,16 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @RateLimit('auth')
+  @Idempotent()
   @ApiOperation({
-    summary: 'Exchange a refresh token for new tokens (single use; reuse revokes the session)',
+    summary:
+      'Exchange a refresh token for new tokens (single use; reuse revokes the session, except a repeat by the same client within REFRESH_GRACE_SECONDS, which gets the same pair)',
   })
-  async refresh(@Body() body: RefreshTokenDto): Promise<UserResponse> {
-    const issued = await this.authService.refresh(body.refreshToken);
+  async refresh(
+    @Body() body: RefreshTokenDto,
+    @Req() request: FastifyRequest,
+  ): Promise<UserResponse> {
+    const issued = await this.authService.refresh(body.refreshToken, clientInfo(request));
     return UserResponse.of(issued.user, issued.accessToken, issued.refreshToken);
   }
 

@@ -6,10 +6,13 @@ import type { NewUser, PasswordHasher, PreparedUser, User, UsersService } from '
 import type { AccessTokenService } from './access-token.service.js';
 import { AuthService } from './auth.service.js';
 import type { Session } from './entities/session.entity.js';
+import type { LoginThrottle } from './login-throttle.js';
+import type { RecentAuthService } from './recent-auth.service.js';
 import type { SessionsService } from './sessions.service.js';
 
 const JAKE = { id: 7, email: 'jake@example.com', username: 'jake', role: 'user' } as User;
 const CLIENT = { userAgent: 'jest', ip: '10.0.0.1' };
+const SESSION = { id: 'session-1', authenticatedAt: new Date(1_700_000_000_000) } as Session;
 
 /** Hand-written fakes that record what the service asks of its collaborators. */
 function setup() {
@@ -33,15 +36,25 @@ function setup() {
   const sessions = {
     start: async (_manager: EntityManager, userId: number) => {
       calls.started.push(userId);
-      return { session: { id: 'session-1' } as Session, refreshToken: 'refresh-1' };
+      return { session: SESSION, refreshToken: 'refresh-1' };
     },
-    rotate: async (token: string) => {
+    rotate: async (
+      token: string,
+      _client: unknown,
+      issue: (user: User, session: Session) => Promise<string>,
+    ) => {
       if (token !== 'refresh-1') throw new UnauthorizedError('refresh token is invalid');
-      return { session: { id: 'session-1' } as Session, user: JAKE, refreshToken: 'refresh-2' };
+      return {
+        session: SESSION,
+        user: JAKE,
+        refreshToken: 'refresh-2',
+        accessToken: await issue(JAKE, SESSION),
+      };
     },
   } as unknown as SessionsService;
   const accessTokens = {
-    issue: async (userId: number, sessionId: string) => {
+    issue: async (userId: number, sessionId: string, authTime: Date) => {
+      expect(authTime).toBe(SESSION.authenticatedAt);
       calls.issued.push([userId, sessionId]);
       return `access-for-${userId}-${sessionId}`;
     },
@@ -59,6 +72,10 @@ function setup() {
     accessTokens,
     hasher,
     tx as unknown as TransactionRunner,
+    {
+      admit: async () => ({ release: async () => undefined }),
+    } as unknown as LoginThrottle,
+    {} as RecentAuthService,
   );
   return { service, calls };
 }
@@ -119,7 +136,7 @@ describe('AuthService', () => {
 
   describe('refresh', () => {
     it('issues an access token for the rotated session', async () => {
-      expect(await service.refresh('refresh-1')).toEqual({
+      expect(await service.refresh('refresh-1', CLIENT)).toEqual({
         user: JAKE,
         refreshToken: 'refresh-2',
         accessToken: 'access-for-7-session-1',
@@ -127,7 +144,7 @@ describe('AuthService', () => {
     });
 
     it('issues nothing when rotation fails', async () => {
-      await expect(service.refresh('stolen')).rejects.toBeInstanceOf(UnauthorizedError);
+      await expect(service.refresh('stolen', CLIENT)).rejects.toBeInstanceOf(UnauthorizedError);
       expect(calls.issued).toEqual([]);
     });
   });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { type EntityManager, Repository } from 'typeorm';
 import { NotFoundError } from '../../common/errors/domain-errors.js';
 import { isForeignKeyViolation } from '../../common/errors/foreign-key-violation.js';
 import type { ListDefinition } from '../../common/pagination/list-definition.js';
@@ -50,24 +50,27 @@ export class CommentsService {
     return { comments: await this.views(page.items, viewerId), nextCursor: page.nextCursor };
   }
 
-  /** 404 when the article does not exist, also when it is deleted while the comment is posted. */
+  /**
+   * The response is built inside the transaction: nothing is read after COMMIT. 404 when the
+   * article does not exist, also when it is deleted while the comment is posted.
+   */
   async create(slug: string, authorId: number, body: string): Promise<CommentView> {
     const articleId = await this.articles.idOf(slug);
-    const id = await this.tx
+    return this.tx
       .run(async (manager) => {
         const { identifiers } = await manager.insert(Comment, { body, articleId, authorId });
-        return Number(identifiers[0].id);
+        const comment = await manager.findOneOrFail(Comment, {
+          where: { id: Number(identifiers[0].id) },
+          relations: { author: true },
+        });
+        const [view] = await this.views([comment], authorId, manager);
+        return view;
       })
       .catch((error: unknown) => {
         // The article was deleted between the lookup and the insert.
         if (isForeignKeyViolation(error)) throw new NotFoundError('article', slug);
         throw error;
       });
-    // Gone again if the article was deleted right after the insert (the delete cascades).
-    const comment = await this.comments.findOne({ where: { id }, relations: { author: true } });
-    if (!comment) throw new NotFoundError('article', slug);
-    const [view] = await this.views([comment], authorId);
-    return view;
   }
 
   async delete(id: number): Promise<void> {
@@ -88,10 +91,15 @@ export class CommentsService {
     return comment?.authorId;
   }
 
-  private async views(comments: Comment[], viewerId: number | undefined): Promise<CommentView[]> {
+  private async views(
+    comments: Comment[],
+    viewerId: number | undefined,
+    manager?: EntityManager,
+  ): Promise<CommentView[]> {
     const profiles = await this.profiles.viewsOf(
       comments.map((comment) => comment.author as User),
       viewerId,
+      manager,
     );
     return comments.map((comment) => ({
       id: comment.id,

@@ -1,3 +1,4 @@
+import { CurrentPasswordField } from './current-password-field.js';
 import { WrappedBody } from '../../../common/validation/wrapped-body.decorator.js';
 import {
   BioField,
@@ -13,6 +14,8 @@ export class UpdateUserFields {
   @PasswordField(false) password?: string;
   @BioField() bio?: string | null;
   @ImageField() image?: string | null;
+  /** Proof of ownership for an email or password change (see RecentAuthService). */
+  @CurrentPasswordField() currentPassword?: string;
 }
 
 /** `PUT /api/user` body: any subset of the fields. `role` cannot be set (422). */
