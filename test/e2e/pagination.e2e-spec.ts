@@ -166,9 +166,9 @@ describe('pagination on the list endpoints', () => {
     });
 
     it.each(LISTS)(
-      '%s: answers the largest offset with an empty page on both databases',
+      '%s: answers the deepest offset served with an empty page on both databases',
       async (list) => {
-        const response = await get(list, `offset=${Number.MAX_SAFE_INTEGER}`);
+        const response = await get(list, 'offset=100000');
         expect(response.status).toBe(200);
         expect(response.body.nextCursor).toBeNull();
       },
@@ -176,10 +176,15 @@ describe('pagination on the list endpoints', () => {
 
     it.each(
       LISTS.flatMap((list) =>
-        ['-1', '1.5', 'abc', '', '9007199254740992', '99999999999999999999'].map((value) => [
-          list,
-          value,
-        ]),
+        [
+          '-1',
+          '1.5',
+          'abc',
+          '',
+          '9007199254740991',
+          '9007199254740992',
+          '99999999999999999999',
+        ].map((value) => [list, value]),
       ),
     )('%s: rejects offset=%j', async (list, value) => {
       invalid(await get(list as ListName, `offset=${encodeURIComponent(value)}`), 'offset');
