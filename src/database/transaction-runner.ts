@@ -23,9 +23,30 @@ export class TransactionRunner {
   }
 
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (!this.serialise) return this.dataSource.transaction(work);
+    if (!this.serialise) return this.runRetryingDeadlocks(work);
     const result = this.queue.then(() => this.dataSource.transaction(work));
     this.queue = result.catch(() => undefined);
     return result;
   }
+
+  /**
+   * PostgreSQL aborts one of two transactions that wait on each other's row locks (40P01), e.g.
+   * an article's delete cascading through the counter triggers while a comment on it is
+   * inserted. The aborted one rolled back entirely, so it is run again (at most
+   * DEADLOCK_ATTEMPTS times, after a short random pause) instead of failing its request with a 500.
+   */
+  private async runRetryingDeadlocks<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.dataSource.transaction(work);
+      } catch (error) {
+        const code = (error as { driverError?: { code?: string } }).driverError?.code;
+        if (code !== '40P01' || attempt >= DEADLOCK_ATTEMPTS) throw error;
+        // A short random pause, so the two transactions do not meet in the same order again.
+        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
+      }
+    }
+  }
 }
+
+const DEADLOCK_ATTEMPTS = 5;
