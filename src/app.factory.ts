@@ -8,7 +8,12 @@ import { AppLogger } from './common/logging/app-logger.js';
 import { RequestLog } from './common/logging/request-log.js';
 import { HttpDrain } from './common/lifecycle/graceful-shutdown.js';
 import { HttpMetrics } from './common/metrics/http-metrics.js';
+import {
+  limitConnectionsPerAddress,
+  requestTimeoutOptions,
+} from './common/http/connection-limits.js';
 import { useLenientJsonParser } from './common/http/json-body-parser.js';
+import { answerExpectationFailures, requireHostHeader } from './common/http/protocol-errors.js';
 import { generateRequestId, REQUEST_ID_HEADER } from './common/http/request-id.js';
 import { ROUTER_ERROR_SECURITY_HEADERS, SECURITY_HEADERS } from './common/http/security-headers.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
@@ -33,10 +38,15 @@ export async function createApp(
   config: AppConfig,
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
+  const timeouts = requestTimeoutOptions(config.http.requestTimeoutMs);
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: fastifyTrustProxy(config.http.trustProxy),
     genReqId: generateRequestId,
+    // A request (headers and body) must arrive within REQUEST_TIMEOUT_MS, or it gets 408.
+    requestTimeout: timeouts.requestTimeout,
+    // requireHostHeader: checked by requireHostHeader() below, so the 400 is the envelope.
+    http: { ...timeouts.http, requireHostHeader: false },
     requestIdHeader: false,
     logger: false,
     // No Nest middleware (consumer.apply) in this app: without @fastify/middie every request
@@ -68,11 +78,14 @@ export async function createApp(
   app.flushLogs();
 
   const fastify = app.getHttpAdapter().getInstance();
+  limitConnectionsPerAddress(fastify.server, config.http.maxConnectionsPerAddress);
+  answerExpectationFailures(fastify.server);
   fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.headers(SECURITY_HEADERS).header(REQUEST_ID_HEADER, request.id);
     done();
   });
+  requireHostHeader(fastify);
   HttpDrain.install(fastify);
   const metrics = app.get(HttpMetrics);
   const requestLog = app.get(RequestLog);

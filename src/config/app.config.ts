@@ -52,6 +52,13 @@ export abstract class AppConfig {
      * X-Forwarded-For), a hop count, or a comma-separated list of proxy addresses/CIDRs.
      */
     trustProxy: boolean | number | string;
+    /**
+     * Longest time a client may take to send a whole request (headers and body); a stalled
+     * one gets 408 and its connection is closed. Also the bound for the headers alone.
+     */
+    requestTimeoutMs: number;
+    /** Open connections one client address may hold at once; 0 = unlimited. */
+    maxConnectionsPerAddress: number;
   };
   abstract readonly database: DatabaseConfig;
   abstract readonly auth: {
@@ -128,6 +135,10 @@ export abstract class AppConfig {
    * to the offset, so deeper pages must follow `nextCursor`.
    */
   abstract readonly pagination: { defaultLimit: number; maxLimit: number; maxOffset: number };
+  /** `GET /api/tags` returns at most this many tags (the most used). */
+  abstract readonly tags: { listLimit: number };
+  /** A username given up by a rename stays reserved for its former owner this long. */
+  abstract readonly usernames: { holdSeconds: number };
   /** On SIGTERM/SIGINT: how long in-flight requests may take before the process exits with 1. */
   abstract readonly shutdownTimeoutMs: number;
   /** OpenID Connect single sign-on (see oidc.config.ts). */
@@ -209,6 +220,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         .map((origin) => origin.trim())
         .filter(Boolean),
       trustProxy: readTrustProxy(read),
+      requestTimeoutMs: read.integer('REQUEST_TIMEOUT_MS', 30_000, { min: 1000, max: 600_000 }),
+      maxConnectionsPerAddress: read.integer('MAX_CONNECTIONS_PER_ADDRESS', 128, {
+        min: 0,
+        max: 1_000_000,
+      }),
     },
     database,
     auth: {
@@ -275,6 +291,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       workers: read.integer('CLUSTER_WORKERS', availableParallelism(), { min: 1, max: 1024 }),
     },
     pagination: { defaultLimit, maxLimit, maxOffset },
+    tags: { listLimit: read.integer('TAGS_LIST_LIMIT', 100, { min: 1, max: 10_000 }) },
+    usernames: {
+      holdSeconds: read.integer('USERNAME_HOLD_SECONDS', 2_592_000, { min: 0, max: 31_536_000 }),
+    },
     shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 }),
     oidc: readOidcConfig(read),
   };

@@ -12,6 +12,7 @@ import { User } from '../modules/users/entities/user.entity.js';
 import { LoginState } from '../modules/sso/entities/login-state.entity.js';
 import { OneTimeCode } from '../modules/sso/entities/one-time-code.entity.js';
 import { UserIdentity } from '../modules/sso/entities/user-identity.entity.js';
+import { UsernameHold } from '../modules/users/entities/username-hold.entity.js';
 // generate:module inserts imports above this line
 
 /** Every entity of the application; feature modules add theirs here. */
@@ -30,5 +31,6 @@ export const entities = [
   UserIdentity,
   LoginState,
   OneTimeCode,
+  UsernameHold,
   // generate:module inserts entities above this line
 ];

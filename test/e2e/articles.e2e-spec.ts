@@ -80,16 +80,38 @@ describe('articles', () => {
       expect(first.slug).not.toBe(second.slug);
     });
 
+    it.each(['feed', 'Feed!'])(
+      'never gives the title %j a reserved slug: the article stays readable',
+      async (title) => {
+        const article = await createArticle(api, author, { title });
+        expect(article.slug).not.toBe('feed');
+        expect(article.slug).toMatch(/^feed-/);
+        const response = await api.get(`/api/articles/${article.slug}`);
+        expect(response.status).toBe(200);
+        expect(response.body.article.title).toBe(title);
+      },
+    );
+
+    it('never renames an article to a reserved slug', async () => {
+      const article = await createArticle(api, author);
+      const response = await api.put(`/api/articles/${article.slug}`, {
+        token: author.token,
+        body: { article: { title: 'Feed' } },
+      });
+      expect(response.status).toBe(200);
+      expect(response.body.article.slug).toMatch(/^feed-[0-9a-f]{8}$/);
+    });
+
     it('returns an empty tagList when the article has no tags', async () => {
       const article = await createArticle(api, author);
       expect(article.tagList).toEqual([]);
     });
 
-    it('trims, de-duplicates and sorts the tag list', async () => {
+    it('trims, case-folds, de-duplicates and sorts the tag list', async () => {
       const article = await createArticle(api, author, {
-        tagList: [' zebra ', 'apple', 'zebra', 'Mango', 'apple'],
+        tagList: [' zebra ', 'apple', 'zebra', 'Mango', 'apple', 'APPLE'],
       });
-      expect(article.tagList).toEqual(['Mango', 'apple', 'zebra']);
+      expect(article.tagList).toEqual(['apple', 'mango', 'zebra']);
     });
 
     it('returns 401 and writes nothing when the caller is anonymous', async () => {

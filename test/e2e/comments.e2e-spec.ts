@@ -211,6 +211,12 @@ describe('comments', () => {
       ['a non-numeric id', null, 'abc'],
       ['a huge id', null, '99999999999999999999999'],
       ['a negative id', null, '-1'],
+      ['an id just past the 32-bit range (a 500 on PostgreSQL before)', null, '2147483648'],
+      ['an id of 2^32', null, '4294967296'],
+      ['an id past 2^53', null, '9007199254740993'],
+      ['the largest id, which no comment has', null, '2147483647'],
+      ['id zero', null, '0'],
+      ['an id in exponent form', null, '1e3'],
     ])('returns 404 for %s', async (_label, slug, id) => {
       const article = await createArticle(api, author);
       const response = await api.delete(`${commentsPath(slug ?? article.slug)}/${id}`, {

@@ -165,12 +165,30 @@ describe('pagination on the list endpoints', () => {
       invalid(await get(list as ListName, `limit=${encodeURIComponent(value)}`), 'limit');
     });
 
-    it.each(LISTS.flatMap((list) => ['-1', '1.5', 'abc', ''].map((value) => [list, value])))(
-      '%s: rejects offset=%j',
-      async (list, value) => {
-        invalid(await get(list as ListName, `offset=${encodeURIComponent(value)}`), 'offset');
+    it.each(LISTS)(
+      '%s: answers the deepest offset served with an empty page on both databases',
+      async (list) => {
+        const response = await get(list, 'offset=100000');
+        expect(response.status).toBe(200);
+        expect(response.body.nextCursor).toBeNull();
       },
     );
+
+    it.each(
+      LISTS.flatMap((list) =>
+        [
+          '-1',
+          '1.5',
+          'abc',
+          '',
+          '9007199254740991',
+          '9007199254740992',
+          '99999999999999999999',
+        ].map((value) => [list, value]),
+      ),
+    )('%s: rejects offset=%j', async (list, value) => {
+      invalid(await get(list as ListName, `offset=${encodeURIComponent(value)}`), 'offset');
+    });
 
     it('rejects a repeated limit rather than picking one', async () => {
       invalid(await get('articles', 'limit=1&limit=2'), 'limit');
@@ -225,13 +243,13 @@ describe('pagination on the list endpoints', () => {
       expect(second.body).toMatchObject({ usersCount: 3, offset: 0, nextCursor: null });
     });
 
-    it.each(LISTS)('%s: rejects a cursor with one payload character changed', async (list) => {
+    it.each(LISTS)('%s: rejects a cursor with its first character changed', async (list) => {
       const cursor = await cursorOf(list);
       const tampered = `${cursor[0] === 'A' ? 'B' : 'A'}${cursor.slice(1)}`;
       expect(invalid(await get(list, `cursor=${tampered}`), 'cursor')).toEqual([MALFORMED]);
     });
 
-    it.each(LISTS)('%s: rejects a cursor with one signature character changed', async (list) => {
+    it.each(LISTS)('%s: rejects a cursor with its last character changed', async (list) => {
       const cursor = await cursorOf(list);
       const tampered = `${cursor.slice(0, -1)}${cursor.endsWith('A') ? 'B' : 'A'}`;
       expect(invalid(await get(list, `cursor=${tampered}`), 'cursor')).toEqual([MALFORMED]);
@@ -239,11 +257,7 @@ describe('pagination on the list endpoints', () => {
 
     it.each(LISTS)('%s: rejects a truncated cursor', async (list) => {
       const cursor = await cursorOf(list);
-      for (const cut of [
-        cursor.slice(0, 10),
-        cursor.slice(0, cursor.indexOf('.') + 1),
-        cursor.slice(0, -3),
-      ]) {
+      for (const cut of [cursor.slice(0, 10), cursor.slice(0, 28), cursor.slice(0, -3)]) {
         expect(invalid(await get(list, `cursor=${cut}`), 'cursor')).toEqual([MALFORMED]);
       }
     });

@@ -58,11 +58,20 @@ describe('API7:2023 server side request forgery', () => {
     ['ftp:', 'ftp://127.0.0.1/secret'],
     ['a protocol-relative URL', '//evil.example/x.png'],
     ['a bare host', '169.254.169.254/latest/meta-data'],
+    ['credentials (shown to every reader)', 'https://admin:hunter2@example.com/x.png'],
+    ['a user name only', 'http://admin@169.254.169.254/latest/meta-data'],
   ])('refuses an image URL with %s (422)', async (_label, image) => {
     const response = await api.put('/api/user', { token: user.token, body: { user: { image } } });
     expect(expectErrorEnvelope(response, 422, 'VALIDATION_FAILED').image).toEqual([
-      'must be an http(s) URL',
+      'must be an http(s) URL without credentials',
     ]);
+  });
+
+  it('stores a link-local metadata address as text (never fetched: decision in docs/security.md)', async () => {
+    const image = 'http://169.254.169.254/latest/meta-data/';
+    const updated = await api.put('/api/user', { token: user.token, body: { user: { image } } });
+    expect(updated.status).toBe(200);
+    expect(updated.body.user.image).toBe(image);
   });
 
   it('does not follow X-Forwarded-Host or X-Forwarded-Proto anywhere', async () => {

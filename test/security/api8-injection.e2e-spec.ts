@@ -3,6 +3,7 @@ import { createArticle, createComment, mapWithConcurrency } from '../support/art
 import { expectErrorEnvelope } from '../support/envelope.js';
 import { Api, type ApiResponse } from '../support/http.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { normalizeTag } from '../../src/modules/tags/tag-name.js';
 import { decodeClaims } from '../support/tokens.js';
 import { loginTokens, registerUser, type RegisteredUser } from '../support/users.js';
 
@@ -32,8 +33,12 @@ const PAYLOADS = [
   '\r\nX-Injected: 1',
 ];
 
-/** The payload without characters a field rejects by design (tags cannot hold commas). */
-const asTag = (payload: string) => payload.replace(/,/g, ' ').trim() || 'x';
+/**
+ * The payload without characters a field rejects by design (tags hold no commas, invisible or
+ * bidirectional control characters), in the normal form tags are stored in.
+ */
+const asTag = (payload: string) =>
+  normalizeTag(payload.replace(/,/g, ' ').replace(/[\p{Cc}\p{Cf}]/gu, '')) || 'x';
 
 /** A client error in the envelope or a success: anything but a 5xx. */
 function expectHandled(response: ApiResponse, context: string) {

@@ -33,6 +33,7 @@ describe('log secrecy (built server, LOG_LEVEL=trace, DATABASE_LOGGING=true)', (
   const tokens = new Set<string>();
   const requestIds: string[] = [];
   const sentRequests = new Map<string, string>();
+  const basicCredentials = new Set<string>();
 
   /** Sends a request and remembers its id and any tokens it returns. */
   async function send(method: string, path: string, options: RequestOptions = {}) {
@@ -158,6 +159,30 @@ describe('log secrecy (built server, LOG_LEVEL=trace, DATABASE_LOGGING=true)', (
       headers: { cookie: `token=${token}`, 'x-api-key': refreshToken },
     });
     await send('GET', '/api/user', { token: `${token}x` });
+    // Issue 14 item 13: more headers that carry credentials, and tokens in any encoding.
+    const proxyBasic = `Basic ${Buffer.from(`${email}:${password('proxy')}`).toString('base64')}`;
+    basicCredentials.add(proxyBasic.slice('Basic '.length));
+    await send('GET', '/api/user', {
+      token,
+      headers: {
+        'proxy-authorization': proxyBasic,
+        'x-auth-token': token,
+        'x-session': refreshToken,
+        'x-client-secret': password('header-secret'),
+        'x-csrf-token': password('csrf'),
+        referer: `https://app.example.com/reset?code=${password('referer')}`,
+        'x-forwarded-client': `for=1.2.3.4;note=${token}`,
+        'x-trace-context': `trace ${refreshToken} end`,
+      },
+    });
+    await send('GET', `/api/profiles/${token.replace(/\./g, '%2E')}`);
+    await send('GET', `/api/profiles/${encodeURIComponent(token.replace(/\./g, '%2E'))}`);
+    await send('GET', `/api/articles?tag=${refreshToken}`);
+    await send('GET', `/api/articles/${refreshToken}/comments`);
+    await send(
+      'GET',
+      `/api/articles?author=${[...refreshToken].map((char) => `%${char.charCodeAt(0).toString(16)}`).join('')}`,
+    );
 
     // Refresh, reuse of a spent refresh token (revokes the session), new login.
     const refreshed = ok(await send('POST', '/api/auth/refresh', json({ refreshToken })), 200);
@@ -256,7 +281,12 @@ describe('log secrecy (built server, LOG_LEVEL=trace, DATABASE_LOGGING=true)', (
 
   /** The ways a secret can be written down: as is, URL-encoded, JSON-escaped, base64. */
   function forms(secret: string): string[] {
-    const variants = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
+    const variants = [
+      secret,
+      encodeURIComponent(secret),
+      JSON.stringify(secret).slice(1, -1),
+      secret.replace(/\./g, '%2E'),
+    ];
     // The signature alone proves possession of nothing, but it is the unguessable part.
     if (secret.startsWith('eyJ')) variants.push(secret.split('.')[2]);
     return [...new Set(variants)];
@@ -295,6 +325,11 @@ describe('log secrecy (built server, LOG_LEVEL=trace, DATABASE_LOGGING=true)', (
     const refresh = [...tokens].filter((token) => !token.startsWith('eyJ'));
     expect(refresh.length).toBeGreaterThan(10);
     expect(leaked(refresh)).toEqual([]);
+  });
+
+  it('contains no Basic credentials sent in Authorization or Proxy-Authorization', () => {
+    expect(basicCredentials.size).toBeGreaterThan(0);
+    expect(leaked(basicCredentials)).toEqual([]);
   });
 
   it('contains neither the JWT secret nor a password hash', () => {

@@ -78,6 +78,7 @@ async function seed(): Promise<void> {
       new TransactionRunner(dataSource),
       // Off: the seed changes no public profile, and holds no cache another process reads.
       new CacheService({ ...config, cache: { ...config.cache, ttlSeconds: 0 } }, null),
+      config,
     );
     if (admin) {
       const { level, message } = describeAdminBootstrap(await users.bootstrapAdmin(admin));

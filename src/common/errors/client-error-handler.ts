@@ -19,18 +19,36 @@ export function sendClientErrorEnvelope(error: Error & { code?: string }, socket
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? [408, ErrorCode.RequestTimeout, 'the request took too long to arrive']
         : [400, ErrorCode.BadRequest, 'malformed HTTP request'];
+  writeRawErrorEnvelope(socket, status, code, message);
+  socket.destroy(error);
+}
+
+/**
+ * Writes a complete HTTP/1.1 error response carrying the envelope straight to a socket, for
+ * failures outside any request Fastify handles (parser errors, refused connections). The
+ * caller closes the socket; `Connection: close` tells the client so.
+ */
+export function writeRawErrorEnvelope(
+  socket: Socket,
+  status: number,
+  code: ErrorCode,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  if (!socket.writable) return;
   const requestId = randomUUID();
   const body = JSON.stringify(buildErrorEnvelope(status, code, { body: [message] }, requestId));
-  if (socket.writable) {
-    socket.write(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
-        'Content-Type: application/json; charset=utf-8\r\n' +
-        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-        `${REQUEST_ID_HEADER}: ${requestId}\r\n` +
-        'X-Content-Type-Options: nosniff\r\n' +
-        'Connection: close\r\n\r\n' +
-        body,
-    );
-  }
-  socket.destroy(error);
+  const extra = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  socket.write(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      `${REQUEST_ID_HEADER}: ${requestId}\r\n` +
+      'X-Content-Type-Options: nosniff\r\n' +
+      extra +
+      'Connection: close\r\n\r\n' +
+      body,
+  );
 }

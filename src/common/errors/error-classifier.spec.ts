@@ -8,7 +8,7 @@ import {
   PayloadTooLargeException,
   ServiceUnavailableException,
 } from '@nestjs/common';
-import { QueryFailedError, TypeORMError } from 'typeorm';
+import { EntityNotFoundError, QueryFailedError, TypeORMError } from 'typeorm';
 import {
   ConflictError,
   ForbiddenError,
@@ -166,6 +166,23 @@ describe('classifyError', () => {
         { code: 'SQLITE_CONSTRAINT_UNIQUE', message: 'UNIQUE constraint failed: users.email' },
         'email',
       ],
+      [
+        'PostgreSQL case-insensitive username index',
+        {
+          code: '23505',
+          constraint: 'idx_users_username_lower',
+          detail: 'Key (lower(username::text))=(jake) already exists.',
+        },
+        'username',
+      ],
+      [
+        'SQLite case-insensitive username index',
+        {
+          code: 'SQLITE_CONSTRAINT_UNIQUE',
+          message: "UNIQUE constraint failed: index 'idx_users_username_lower'",
+        },
+        'username',
+      ],
       ['an unparseable message', { code: '23505', message: 'duplicate' }, 'body'],
     ])('maps a %s unique violation to 409 keyed by the column', (_label, driverError, field) => {
       expect(classifyError(queryFailure(driverError))).toEqual({
@@ -187,15 +204,35 @@ describe('classifyError', () => {
       },
     );
 
-    it.each([{ code: '23503' }, { code: 'SQLITE_CONSTRAINT_FOREIGNKEY' }])(
-      'maps a foreign-key violation (%p) to 409',
-      (driverError) => {
-        expect(classifyError(queryFailure(driverError))).toMatchObject({
-          status: 409,
-          errors: { body: ['the change conflicts with related data'] },
-        });
-      },
-    );
+    it('maps a write referencing a vanished parent (PostgreSQL says so) to 404', () => {
+      const error = queryFailure({
+        code: '23503',
+        detail: 'Key (article_id)=(5) is not present in table "articles".',
+      });
+      expect(classifyError(error)).toMatchObject({
+        status: 404,
+        code: 'NOT_FOUND',
+        unexpected: false,
+      });
+    });
+
+    it('maps a row that vanished before it could be read back (EntityNotFoundError) to 404', () => {
+      expect(classifyError(new EntityNotFoundError('Article', { id: 5 }))).toMatchObject({
+        status: 404,
+        code: 'NOT_FOUND',
+        unexpected: false,
+      });
+    });
+
+    it.each([
+      { code: '23503', detail: 'Key (id)=(5) is still referenced from table "comments".' },
+      { code: 'SQLITE_CONSTRAINT_FOREIGNKEY' },
+    ])('maps another foreign-key violation (%p) to 409', (driverError) => {
+      expect(classifyError(queryFailure(driverError))).toMatchObject({
+        status: 409,
+        errors: { body: ['the change conflicts with related data'] },
+      });
+    });
 
     it.each([
       [

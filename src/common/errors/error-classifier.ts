@@ -1,7 +1,8 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { QueryFailedError } from 'typeorm';
+import { EntityNotFoundError, QueryFailedError } from 'typeorm';
 import { DomainError, type FieldErrors } from './domain-errors.js';
 import { ErrorCode } from './error-codes.js';
+import { isMissingParentViolation } from './foreign-key-violation.js';
 import { uniqueViolationField } from './unique-violation.js';
 
 /** What the client is told about a failure. `expose: false` means details go to the log only. */
@@ -84,6 +85,8 @@ export function classifyError(error: unknown): ClassifiedError {
   }
   if (error instanceof HttpException) return classifyHttpException(error);
   if (error instanceof QueryFailedError) return classifyQueryFailure(error);
+  // A row read back after a write was deleted meanwhile (a concurrent delete): it is gone.
+  if (error instanceof EntityNotFoundError) return notFound();
   if (isDatabaseUnavailable(error)) return unavailable();
 
   const fastify = fastifyError(error);
@@ -153,6 +156,8 @@ function classifyQueryFailure(error: QueryFailedError): ClassifiedError {
       unexpected: false,
     };
   }
+  // A write referencing a parent deleted meanwhile (services name the resource when they can).
+  if (isMissingParentViolation(error)) return notFound();
   if (code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
     return {
       status: 409,
@@ -206,6 +211,15 @@ function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08')))
     return true;
   return typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message);
+}
+
+function notFound(): ClassifiedError {
+  return {
+    status: 404,
+    code: ErrorCode.NotFound,
+    errors: { body: ['the resource does not exist (any more)'] },
+    unexpected: false,
+  };
 }
 
 function unavailable(): ClassifiedError {

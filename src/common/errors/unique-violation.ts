@@ -6,6 +6,11 @@ const UNIQUE_VIOLATION_CODES = new Set([
   'SQLITE_CONSTRAINT_PRIMARYKEY',
 ]);
 
+/** Expression indexes name no column: the field each one guards. */
+const EXPRESSION_INDEX_FIELDS: Record<string, string> = {
+  idx_users_username_lower: 'username',
+};
+
 /**
  * The field (camelCase column) whose unique constraint `error` violated, `'body'` when the
  * driver does not say which, or undefined when `error` is not a unique violation. Reads
@@ -15,8 +20,12 @@ const UNIQUE_VIOLATION_CODES = new Set([
 export function uniqueViolationField(error: unknown): string | undefined {
   if (!(error instanceof QueryFailedError)) return undefined;
   const driverError = error.driverError as
-    { code?: string; detail?: string; message?: string } | undefined;
+    { code?: string; detail?: string; message?: string; constraint?: string } | undefined;
   if (!UNIQUE_VIOLATION_CODES.has(driverError?.code ?? '')) return undefined;
+  for (const [index, field] of Object.entries(EXPRESSION_INDEX_FIELDS)) {
+    if (driverError?.constraint === index || (driverError?.message ?? '').includes(index))
+      return field;
+  }
   const text = driverError?.detail ?? driverError?.message ?? error.message;
   const postgres = /Key \(([^)]+)\)=/.exec(text);
   if (postgres) return snakeToCamel(postgres[1].split(',')[0].trim());

@@ -1,39 +1,99 @@
 /**
- * All redaction of logged data lives in this module.
+ * All redaction of logged data lives in this module: pure functions, so every logging path
+ * (the per-request line, the router-rejection log, application log lines) applies the same
+ * rules.
  *
  * Application log lines (errors, warnings: objects of any shape) go through pino's redaction of
- * these paths: credentials in headers and any password/token field at the first levels of a
- * logged object. The per-request line is built already redacted ({@link redactUrl},
+ * {@link REDACTED_PATHS}. The per-request line is built already redacted ({@link redactUrl},
  * {@link redactHeaders}), so the hot path never walks wildcard paths.
+ */
+
+/** Text that replaces every redacted value. */
+export const REDACTED = '[redacted]';
+
+/**
+ * Log paths whose values are replaced by "[redacted]": any password/token field at the first
+ * levels of a logged object. Headers are handled by {@link redactHeaders}.
  */
 const SECRET_FIELDS = ['password', 'passwordHash', 'token', 'refreshToken', 'accessToken'];
 
 export const REDACTED_PATHS = [
   'req.headers.authorization',
+  'req.headers["proxy-authorization"]',
   'req.headers.cookie',
+  'req.headers.referer',
   'req.headers["x-api-key"]',
   'res.headers["set-cookie"]',
   ...SECRET_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`, `*.*.*.${field}`]),
 ];
 
-const REDACTED = '[redacted]';
+/**
+ * Header names whose values are credentials or may carry them: `authorization`,
+ * `proxy-authorization`, cookies, anything naming a token, secret, key, auth or session
+ * (`x-api-key`, `x-auth-token`, `x-session-id`…), and the referer, whose URL may hold a token
+ * of another site or a reset link.
+ */
+const SECRET_HEADER_NAME = /token|secret|key|auth|session|cookie|^referr?er$/i;
+
+/** True when a header of that name is logged as "[redacted]" whatever its value. */
+export function isSecretHeaderName(name: string): boolean {
+  return SECRET_HEADER_NAME.test(name);
+}
 
 /** Query parameters whose values are credentials, whatever their exact spelling. */
 const SECRET_QUERY_PARAMETER =
   /pass|token|secret|jwt|session|api[-_]?key|^(key|auth|authorization|sid|code|signature)$/i;
-/** A JWT (three base64url parts, the first a JSON header) anywhere in a string. */
-const JWT_PATTERN = /eyJ[\w-]*\.[\w-]*\.[\w-]*/g;
+
+/**
+ * A run of URL-safe token characters, each either literal or percent-encoded once or twice
+ * (`%2E` or `%252E` for `.`, `%2D`, `%5F`, encoded letters and digits), so an encoded token is
+ * one run like a plain one.
+ */
+const TOKEN_RUN =
+  /(?:[A-Za-z0-9_.-]|%(?:25)?(?:2[dDeE]|3[0-9]|4[1-9a-fA-F]|5[0-9aAfF]|6[1-9a-fA-F]|7[0-9aA]))+/g;
+/** A JWT: three base64url parts, the first a JSON header (`eyJ` is `{"` in base64url). */
+const JWT = /eyJ[\w-]*\.[\w-]*\.[\w-]*/;
+/**
+ * A refresh token: 32 random bytes in base64url, 43 characters. Random ones all but always
+ * mix upper and lower case (the odds of not doing so are about 1 in 10^9), which slugs and
+ * most words do not, so requiring both keeps ordinary 43-character values readable. HS256
+ * signatures have the same shape, so a JWT's signature alone is caught too.
+ */
+const REFRESH_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+function looksSecret(decodedRun: string): boolean {
+  if (JWT.test(decodedRun)) return true;
+  return decodedRun
+    .split('.')
+    .some((part) => REFRESH_TOKEN.test(part) && /[A-Z]/.test(part) && /[a-z]/.test(part));
+}
+
+/**
+ * `text` with every JWT-shaped or refresh-token-shaped value replaced by "[redacted]", in
+ * plain or percent-encoded form (the whole run of token characters that holds it goes).
+ */
+export function redactSecrets(text: string): string {
+  return text.replace(TOKEN_RUN, (run) => {
+    const decoded = run.includes('%')
+      ? run.replace(/%(?:25)?([0-9a-fA-F]{2})/g, (_escape, hex: string) =>
+          String.fromCharCode(parseInt(hex, 16)),
+        )
+      : run;
+    return looksSecret(decoded) ? REDACTED : run;
+  });
+}
 
 /**
  * The request URL as it may be logged: clients sometimes put a token or password in the URL
  * (`?access_token=…`, `/profiles/<jwt>`), and a logged URL would keep it for good. Values of
- * credential-like query parameters and anything shaped like a JWT become "[redacted]".
+ * credential-like query parameters and anything shaped like a JWT or a refresh token (also
+ * percent-encoded) become "[redacted]".
  */
 export function redactUrl(url: string): string {
-  const withoutJwts = url.includes('eyJ') ? url.replace(JWT_PATTERN, REDACTED) : url;
-  const queryStart = withoutJwts.indexOf('?');
-  if (queryStart === -1) return withoutJwts;
-  const query = withoutJwts
+  const withoutTokens = redactSecrets(url);
+  const queryStart = withoutTokens.indexOf('?');
+  if (queryStart === -1) return withoutTokens;
+  const query = withoutTokens
     .slice(queryStart + 1)
     .split('&')
     .map((pair) => {
@@ -48,13 +108,14 @@ export function redactUrl(url: string): string {
       return SECRET_QUERY_PARAMETER.test(name) ? `${pair.slice(0, separator)}=${REDACTED}` : pair;
     })
     .join('&');
-  return `${withoutJwts.slice(0, queryStart)}?${query}`;
+  return `${withoutTokens.slice(0, queryStart)}?${query}`;
 }
 
 /**
- * Request headers written to the request log as they are. Every other header is logged by name
- * with "[redacted]" as its value: an allow-list, so a credential in a header we have never
- * heard of (`x-auth-token`, a proxy's session header) cannot reach the log.
+ * Request headers written to the request log (after {@link redactSecrets}). Every other header
+ * is logged by name with "[redacted]" as its value: an allow-list, so a credential in a header
+ * we have never heard of (`x-auth-token`, a proxy's session header) cannot reach the log. The
+ * referer is not on it: its URL may hold another site's token or a reset link.
  */
 const LOGGED_HEADERS = new Set([
   'accept',
@@ -67,19 +128,18 @@ const LOGGED_HEADERS = new Set([
   'host',
   'if-none-match',
   'origin',
-  'referer',
   'user-agent',
   'x-forwarded-for',
   'x-forwarded-proto',
   'x-real-ip',
   'x-request-id',
 ]);
-/** Logged headers that carry a URL, which may hold a credential of its own. */
-const URL_HEADERS = new Set(['origin', 'referer']);
 
 /**
- * The request headers as the request log shows them: allow-listed headers verbatim (URLs
- * through {@link redactUrl}, JWT-shaped values hidden), every other header "[redacted]".
+ * The request headers as the request log shows them: allow-listed headers with JWT- and
+ * refresh-token-shaped values cut out (the origin through {@link redactUrl}), every other
+ * header, and any secret-named one (see {@link isSecretHeaderName}), "[redacted]". Returns a new
+ * object; the request's own headers are left untouched.
  */
 export function redactHeaders(
   headers: Record<string, string | string[] | undefined>,
@@ -88,12 +148,12 @@ export function redactHeaders(
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined) continue;
-    if (!LOGGED_HEADERS.has(name)) {
+    if (!LOGGED_HEADERS.has(name) || isSecretHeaderName(name)) {
       logged[name] = REDACTED;
       continue;
     }
     const text = typeof value === 'string' ? value : value.join(', ');
-    logged[name] = URL_HEADERS.has(name) ? redactUrl(text) : text.replace(JWT_PATTERN, REDACTED);
+    logged[name] = name === 'origin' ? redactUrl(text) : redactSecrets(text);
   }
   return logged;
 }

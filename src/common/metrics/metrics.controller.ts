@@ -1,10 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Controller, Get, Header, Headers, Inject } from '@nestjs/common';
+import { Controller, Get, Header, Headers, Inject, NotFoundException } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { AppConfig } from '../../config/app.config.js';
 import { Public } from '../auth/auth.decorators.js';
 import { extractAccessToken } from '../auth/token-extractor.js';
-import { NotFoundError, UnauthorizedError } from '../errors/domain-errors.js';
+import { UnauthorizedError } from '../errors/domain-errors.js';
 import { RateLimit } from '../rate-limit/rate-limit.guard.js';
 import { HttpMetrics } from './http-metrics.js';
 
@@ -26,7 +26,8 @@ export class MetricsController {
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   async scrape(@Headers('authorization') authorization?: string): Promise<string> {
     const expected = this.config.metricsToken;
-    if (!expected) throw new NotFoundError('route', 'GET /metrics');
+    // Off: exactly what an unknown route answers (ROUTE_NOT_FOUND), so nothing tells it apart.
+    if (!expected) throw new NotFoundException('Cannot GET /metrics');
     const presented = extractAccessToken(authorization) ?? '';
     if (!sameSecret(presented, expected))
       throw new UnauthorizedError('a valid metrics token is required');

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { ValidationError } from '../errors/domain-errors.js';
 
 /** A value of one keyset column as carried in a cursor. */
@@ -13,60 +13,67 @@ export interface CursorPayload {
   values: CursorValue[];
 }
 
-const SIGNATURE_BYTES = 16;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+/** Bound to every cursor as associated data: a ciphertext made for anything else is refused. */
+const ASSOCIATED_DATA = Buffer.from('conduit-pagination-cursor-v2');
 /** Longest cursor accepted, before any decoding work (the DTO allows no more either). */
 export const MAX_CURSOR_LENGTH = 2048;
 const MAX_VALUES = 16;
 const MAX_STRING_VALUE = 1024;
 
 /**
- * Encodes cursors as base64url JSON plus a truncated HMAC-SHA256, so a client cannot forge
- * keyset values (e.g. to probe rows it cannot see) and any malformed, truncated or tampered
- * cursor is a 422, never a 500. Cursors are signed, not encrypted: they must only carry values
- * the client may see anyway (sort keys of rows it was just sent).
+ * Encodes cursors as base64url AES-256-GCM ciphertexts (random 96-bit IV, ciphertext, 128-bit
+ * tag). Encrypted, so the keyset values (e.g. an email when the admin list is sorted by email)
+ * cannot be read from a URL or a log line; authenticated, so a client cannot forge keyset
+ * values (e.g. to probe rows it cannot see), and any malformed, truncated or tampered cursor is
+ * a 422, never a 500.
  */
 export class CursorCodec {
   private readonly key: Buffer;
 
-  /** `secret` is the application secret; a key of its own is derived from it for cursors. */
+  /** `secret` is the application secret; a key of its own is derived from it (HKDF-SHA256). */
   constructor(secret: string) {
-    this.key = createHmac('sha256', secret).update('conduit-pagination-cursor-v1').digest();
+    this.key = Buffer.from(
+      hkdfSync('sha256', secret, 'conduit-platform', 'pagination-cursor-aes-256-gcm', 32),
+    );
   }
 
   encode(payload: CursorPayload): string {
-    const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
-    return `${body}.${this.sign(body)}`;
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv).setAAD(ASSOCIATED_DATA);
+    const ciphertext = Buffer.concat([
+      cipher.update(JSON.stringify(payload), 'utf8'),
+      cipher.final(),
+    ]);
+    return Buffer.concat([iv, ciphertext, cipher.getAuthTag()]).toString('base64url');
   }
 
-  /** Verifies and parses a cursor; throws a 422 {@link ValidationError} on any defect. */
+  /** Authenticates, decrypts and parses a cursor; throws a 422 {@link ValidationError} on any defect. */
   decode(cursor: string): CursorPayload {
     if (typeof cursor !== 'string' || cursor.length > MAX_CURSOR_LENGTH) throw invalidCursor();
-    const parts = cursor.split('.');
-    if (parts.length !== 2) throw invalidCursor();
-    const [body, signature] = parts;
-    // Compare the signature as text: base64url decoding is lenient (it ignores stray characters
-    // and the unused bits of the last one), so decoded bytes could match for a different string.
-    const expected = Buffer.from(this.sign(body));
-    const actual = Buffer.from(signature);
-    if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
+    const bytes = Buffer.from(cursor, 'base64url');
+    // base64url decoding is lenient (it skips stray characters and ignores the unused bits of
+    // the last one): only the canonical spelling of the bytes is accepted, so no two strings
+    // are the same cursor.
+    if (bytes.length < IV_BYTES + TAG_BYTES + 1 || bytes.toString('base64url') !== cursor) {
       throw invalidCursor();
     }
     let payload: unknown;
     try {
-      payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+      const decipher = createDecipheriv('aes-256-gcm', this.key, bytes.subarray(0, IV_BYTES))
+        .setAAD(ASSOCIATED_DATA)
+        .setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
+      const plain = Buffer.concat([
+        decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)),
+        decipher.final(),
+      ]);
+      payload = JSON.parse(plain.toString('utf8'));
     } catch {
       throw invalidCursor();
     }
     if (!isCursorPayload(payload)) throw invalidCursor();
     return { list: payload.list, sort: payload.sort, values: payload.values };
-  }
-
-  private sign(body: string): string {
-    return createHmac('sha256', this.key)
-      .update(body)
-      .digest()
-      .subarray(0, SIGNATURE_BYTES)
-      .toString('base64url');
   }
 }
 

@@ -51,7 +51,7 @@ export class ListQueryDto {
     type: String,
     maxLength: MAX_CURSOR_LENGTH,
     description:
-      "Keyset mode: the previous page's `nextCursor`, unchanged. Opaque and signed; it remembers " +
+      "Keyset mode: the previous page's `nextCursor`, unchanged. Opaque (encrypted); it remembers " +
       'the sort, so `sort` may be omitted. Keep the same filters. Cannot be combined with `offset`',
   })
   @IsOptional()

@@ -273,7 +273,7 @@ describe('Paginator', () => {
       });
     });
 
-    it('rejects a correctly signed cursor whose values do not fit the columns, before querying', async () => {
+    it('rejects an authentic cursor whose values do not fit the columns, before querying', async () => {
       const cursor = codec.encode({ list: 'users', sort: '-createdAt', values: ['soon', 1] });
       const query = new FakeQuery(rows(3));
       expect(await rejection(paginate(query, { cursor }))).toEqual({

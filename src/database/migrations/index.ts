@@ -4,6 +4,8 @@ import { CreateArticleCounts1765000000000 } from './1765000000000-create-article
 import { LockArticleCountsOnUpdate1765000000001 } from './1765000000001-lock-article-counts-on-update.js';
 import { CreateIdempotencyKeys1765100000000 } from './1765100000000-create-idempotency-keys.js';
 import { SessionAuthTimeAndRefreshGrace1765300000000 } from './1765300000000-session-auth-time-and-refresh-grace.js';
+import { NormalizeTags1765400000000 } from './1765400000000-normalize-tags.js';
+import { CaseInsensitiveUsernames1765400000001 } from './1765400000001-case-insensitive-usernames.js';
 import { CreateSsoSchema1765500000000 } from './1765500000000-create-sso-schema.js';
 // generate:module inserts imports above this line
 
@@ -18,6 +20,8 @@ export const migrations = [
   LockArticleCountsOnUpdate1765000000001,
   CreateIdempotencyKeys1765100000000,
   SessionAuthTimeAndRefreshGrace1765300000000,
+  NormalizeTags1765400000000,
+  CaseInsensitiveUsernames1765400000001,
   CreateSsoSchema1765500000000,
   // generate:module inserts migrations above this line
 ];

@@ -11,6 +11,9 @@ export class SchemaHelpers {
     this.postgres = queryRunner.connection.options.type === 'postgres';
   }
 
+  /** Placeholder of the `index`-th (1-based) bound parameter of a raw query: `$1` or `?`. */
+  readonly parameter = (index: number): string => (this.postgres ? `$${index}` : '?');
+
   autoIncrementId(): TableColumnOptions {
     return {
       name: 'id',

@@ -77,9 +77,11 @@ export class ArticleCounts {
         : this.query(filter).innerJoin(
             User,
             'user',
-            'user.id = count.keyId AND user.username = :name',
+            // Usernames match case-insensitively, as the list's own filter does.
+            'user.id = count.keyId AND LOWER(user.username) = :name',
           );
-    return this.read(query.setParameter('name', filters[filter]));
+    const name = filter === 'tag' ? filters.tag : filters[filter]?.toLowerCase();
+    return this.read(query.setParameter('name', name));
   }
 
   /** Articles in the viewer's feed: the sum of the followed authors' counts (one per follow). */

@@ -8,6 +8,27 @@ const MAX_SLUG_LENGTH = 100;
 const SUFFIX_LENGTH = 9;
 const MAX_BASE_LENGTH = MAX_SLUG_LENGTH - SUFFIX_LENGTH;
 
+/**
+ * Words that never become a slug, because `/api/articles/<word>` is (or may become) a route
+ * of its own: an article slugged `feed` could never be read, `/api/articles/feed` being the
+ * feed. The one list: add a word here before adding a route under `/api/articles/`.
+ */
+export const RESERVED_SLUGS: ReadonlySet<string> = new Set([
+  'feed',
+  'new',
+  'edit',
+  'search',
+  'drafts',
+  'trending',
+  'favorites',
+  'tags',
+]);
+
+/** True when `slug` must not be used as it is (see {@link RESERVED_SLUGS}). */
+export function isReservedSlug(slug: string): boolean {
+  return RESERVED_SLUGS.has(slug);
+}
+
 /** URL-safe slug from a title: lower-case ASCII words joined by dashes ("article" if none). */
 export function slugify(title: string): string {
   const base = title

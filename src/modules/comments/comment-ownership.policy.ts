@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { OwnershipPolicy } from '../../common/auth/ownership.guard.js';
+import { parseEntityId } from '../../common/validation/entity-id.js';
 import { CommentsService } from './comments.service.js';
 
 /** A comment belongs to its author; it must also belong to the article in the URL. */
@@ -10,7 +11,10 @@ export class CommentOwnershipPolicy implements OwnershipPolicy {
   constructor(private readonly comments: CommentsService) {}
 
   findOwnerId(params: Record<string, string>): Promise<number | undefined> {
-    const id = /^\d{1,15}$/.test(params.id) ? Number(params.id) : Number.NaN;
-    return this.comments.authorIdOf(params.slug, id);
+    // Guards run before pipes: the id is checked here as EntityIdParam checks it for handlers.
+    const id = parseEntityId(params.id);
+    return id === undefined
+      ? Promise.resolve(undefined)
+      : this.comments.authorIdOf(params.slug, id);
   }
 }

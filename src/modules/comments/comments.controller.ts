@@ -4,6 +4,7 @@ import { OptionalAuth } from '../../common/auth/auth.decorators.js';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js';
 import { CurrentUser } from '../../common/auth/current-user.decorator.js';
 import { OwnedBy } from '../../common/auth/ownership.guard.js';
+import { EntityIdParam, MAX_ENTITY_ID } from '../../common/validation/entity-id.js';
 import { CommentOwnershipPolicy } from './comment-ownership.policy.js';
 import { CommentsService } from './comments.service.js';
 import { CommentListResponse, CommentResponse } from './dto/comment.response.js';
@@ -45,7 +46,12 @@ export class CommentsController {
   @ApiOperation({ summary: 'Delete a comment (its author only)' })
   // The ownership policy has already checked that comment :id belongs to article :slug.
   @ApiParam({ name: 'slug', type: String, description: 'Slug of the commented article' })
-  async delete(@Param('id') id: string): Promise<void> {
-    await this.comments.delete(Number(id));
+  @ApiParam({
+    name: 'id',
+    schema: { type: 'integer', minimum: 1, maximum: MAX_ENTITY_ID },
+    description: 'Comment id; any other value is a 404',
+  })
+  async delete(@EntityIdParam('id', 'comment') id: number): Promise<void> {
+    await this.comments.delete(id);
   }
 }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
+import { NotFoundError } from '../../common/errors/domain-errors.js';
+import { isForeignKeyViolation } from '../../common/errors/foreign-key-violation.js';
 import type { ListDefinition } from '../../common/pagination/list-definition.js';
 import { Paginator } from '../../common/pagination/paginator.js';
 import { AppConfig } from '../../config/app.config.js';
@@ -48,18 +50,27 @@ export class CommentsService {
     return { comments: await this.views(page.items, viewerId), nextCursor: page.nextCursor };
   }
 
-  /** The response is built inside the transaction: nothing is read after COMMIT. */
+  /**
+   * The response is built inside the transaction: nothing is read after COMMIT. 404 when the
+   * article does not exist, also when it is deleted while the comment is posted.
+   */
   async create(slug: string, authorId: number, body: string): Promise<CommentView> {
     const articleId = await this.articles.idOf(slug);
-    return this.tx.run(async (manager) => {
-      const { identifiers } = await manager.insert(Comment, { body, articleId, authorId });
-      const comment = await manager.findOneOrFail(Comment, {
-        where: { id: Number(identifiers[0].id) },
-        relations: { author: true },
+    return this.tx
+      .run(async (manager) => {
+        const { identifiers } = await manager.insert(Comment, { body, articleId, authorId });
+        const comment = await manager.findOneOrFail(Comment, {
+          where: { id: Number(identifiers[0].id) },
+          relations: { author: true },
+        });
+        const [view] = await this.views([comment], authorId, manager);
+        return view;
+      })
+      .catch((error: unknown) => {
+        // The article was deleted between the lookup and the insert.
+        if (isForeignKeyViolation(error)) throw new NotFoundError('article', slug);
+        throw error;
       });
-      const [view] = await this.views([comment], authorId, manager);
-      return view;
-    });
   }
 
   async delete(id: number): Promise<void> {
@@ -69,7 +80,7 @@ export class CommentsService {
   /** The comment's author, if the comment exists on that article (for the ownership guard). */
   async authorIdOf(slug: string, id: number): Promise<number | undefined> {
     // No slug contains a NUL character, and PostgreSQL fails a query with one: not found.
-    if (!Number.isSafeInteger(id) || slug.includes('\u0000')) return undefined;
+    if (slug.includes('\u0000')) return undefined;
     const comment = await this.comments
       .createQueryBuilder('comment')
       .innerJoin('comment.article', 'article')

@@ -4,5 +4,6 @@
  */
 export { TagsModule } from './tags.module.js';
 export { TagsService } from './tags.service.js';
+export { hasInvisibleCharacters, normalizeTag } from './tag-name.js';
 export { Tag } from './entities/tag.entity.js';
 export { ArticleTag } from './entities/article-tag.entity.js';

@@ -14,7 +14,10 @@ export class TagsController {
 
   @Get()
   @Public()
-  @ApiOperation({ summary: 'Tags in use, most popular first' })
+  @ApiOperation({
+    summary: 'Tags in use, most popular first',
+    description: 'At most TAGS_LIST_LIMIT (default 100) tags: the most used ones',
+  })
   async list(): Promise<TagsResponse> {
     return { tags: await this.tagsService.listInUse() };
   }

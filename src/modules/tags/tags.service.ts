@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, In, Repository } from 'typeorm';
 import { CacheService } from '../../common/cache/cache.service.js';
 import { CompiledSelect } from '../../common/persistence/compiled-select.js';
+import { AppConfig } from '../../config/app.config.js';
 import { ArticleTag } from './entities/article-tag.entity.js';
 import { Tag } from './entities/tag.entity.js';
 
@@ -22,8 +23,11 @@ export class TagsService {
     @InjectRepository(Tag) private readonly tags: Repository<Tag>,
     @InjectRepository(ArticleTag) private readonly links: Repository<ArticleTag>,
     private readonly cache: CacheService,
+    config: AppConfig,
   ) {
     // Both run for every uncached tag list or article view: compiled once (CompiledSelect).
+    // The list is bounded (TAGS_LIST_LIMIT), so no user can grow every response by inventing
+    // tags.
     this.inUseQuery = new CompiledSelect(tags, 'tag', (builder) =>
       builder
         .innerJoin(ArticleTag, 'link', 'link.tagId = tag.id')
@@ -32,7 +36,8 @@ export class TagsService {
         .groupBy('tag.id')
         .addGroupBy('tag.name')
         .orderBy('uses', 'DESC')
-        .addOrderBy('tag.name', 'ASC'),
+        .addOrderBy('tag.name', 'ASC')
+        .limit(config.tags.listLimit),
     );
     this.tagListsQuery = new CompiledSelect(links, 'link', (builder) =>
       builder
@@ -44,7 +49,10 @@ export class TagsService {
     );
   }
 
-  /** Tags in use, most used first, then by name (cached until {@link linksChanged}). */
+  /**
+   * The TAGS_LIST_LIMIT tags in use most, most used first, then by name (cached until
+   * {@link linksChanged}). Bounded, so no user can grow every response by inventing tags.
+   */
   listInUse(): Promise<string[]> {
     return this.cache.getOrLoad('tags', [TAG_LIST_CACHE], () => this.queryInUse());
   }

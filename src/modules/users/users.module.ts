@@ -3,12 +3,13 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../../config/app.config.js';
 import { AdminSeeder } from './admin-seeder.js';
 import { User } from './entities/user.entity.js';
+import { UsernameHold } from './entities/username-hold.entity.js';
 import { PasswordHasher } from './password-hasher.js';
 import { UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User])],
+  imports: [TypeOrmModule.forFeature([User, UsernameHold])],
   controllers: [UsersController],
   providers: [
     UsersService,

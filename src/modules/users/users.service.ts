@@ -8,9 +8,11 @@ import { ConflictError, NotFoundError } from '../../common/errors/domain-errors.
 import type { ListDefinition, Page } from '../../common/pagination/list-definition.js';
 import { Paginator } from '../../common/pagination/paginator.js';
 import { CompiledSelect } from '../../common/persistence/compiled-select.js';
+import { AppConfig } from '../../config/app.config.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import type { ListUsersQuery } from './dto/list-users.query.js';
 import { User } from './entities/user.entity.js';
+import { UsernameHold } from './entities/username-hold.entity.js';
 import { PasswordHasher } from './password-hasher.js';
 
 export interface NewUser {
@@ -74,6 +76,7 @@ export class UsersService {
     private readonly paginator: Paginator,
     private readonly tx: TransactionRunner,
     private readonly cache: CacheService,
+    private readonly config: AppConfig,
   ) {
     this.accountFields = new CompiledSelect(users, 'user', (builder) =>
       builder
@@ -102,8 +105,16 @@ export class UsersService {
     return user;
   }
 
+  /**
+   * The user with that username in any letter case: usernames are unique case-insensitively,
+   * so `/profiles/Alice` and `/profiles/alice` are the same profile (answered with the
+   * spelling the owner chose).
+   */
   findByUsername(username: string): Promise<User | null> {
-    return this.users.findOneBy({ username });
+    return this.users
+      .createQueryBuilder('user')
+      .where('LOWER(user.username) = :key', { key: usernameKey(username) })
+      .getOne();
   }
 
   /** Returns the user with its password hash, for credential checks only. */
@@ -179,6 +190,7 @@ export class UsersService {
   async insert(manager: EntityManager, prepared: PreparedUser): Promise<User> {
     await this.assertAvailable(manager, prepared, undefined);
     const saved = await manager.save(manager.create(User, { ...prepared, bio: null, image: null }));
+    await this.assertNotHeld(manager, prepared.username, saved.id);
     return manager.findOneByOrFail(User, { id: saved.id });
   }
 
@@ -211,6 +223,11 @@ export class UsersService {
       if (passwordHash !== undefined) patch.passwordHash = passwordHash;
       // updatedAt alone is no change worth writing.
       if (Object.keys(patch).length > 1) await manager.update(User, { id }, patch);
+      if (changes.username !== undefined) {
+        await this.assertNotHeld(manager, changes.username, id);
+        if (usernameKey(changes.username) !== usernameKey(user.username))
+          await this.holdUsername(manager, user.username, id);
+      }
       await alsoInTransaction?.(manager);
       return manager.findOneByOrFail(User, { id });
     });
@@ -290,20 +307,56 @@ export class UsersService {
    * Friendly pre-check; the unique indexes remain the real guarantee under concurrency. The
    * username is checked first: a request with a taken username is answered "username" whatever
    * the email, so pairing a probe address with a known username reveals nothing about it.
+   * Usernames compare case-insensitively (`Alice` is taken when `alice` exists).
    */
   private async assertAvailable(
     manager: EntityManager,
     fields: { email?: string; username?: string },
     exceptUserId: number | undefined,
   ): Promise<void> {
-    for (const field of ['username', 'email'] as const) {
-      const value = fields[field];
-      if (value === undefined) continue;
+    if (fields.username !== undefined) {
+      const owner = await manager
+        .createQueryBuilder(User, 'user')
+        .select('user.id')
+        .where('LOWER(user.username) = :key', { key: usernameKey(fields.username) })
+        .getOne();
+      if (owner && owner.id !== exceptUserId) throw new ConflictError('username');
+    }
+    if (fields.email !== undefined) {
       const owner = await manager.findOne(User, {
-        where: { [field]: value },
+        where: { email: fields.email },
         select: { id: true },
       });
-      if (owner && owner.id !== exceptUserId) throw new ConflictError(field);
+      if (owner && owner.id !== exceptUserId) throw new ConflictError('email');
     }
   }
+
+  /**
+   * 409 (as for a taken name) when `username` is held for someone else after their rename.
+   * Checked after the row is written, inside its transaction: a rename that released the name
+   * and held it commits both at once, and PostgreSQL makes the insert of the same name wait
+   * for that commit, so a hold cannot be missed by a racing registration.
+   */
+  private async assertNotHeld(manager: EntityManager, username: string, userId: number) {
+    const hold = await manager.findOneBy(UsernameHold, { usernameKey: usernameKey(username) });
+    if (hold && hold.userId !== userId && hold.expiresAtMs > Date.now())
+      throw new ConflictError('username');
+  }
+
+  /** Reserves a username its owner just gave up, for USERNAME_HOLD_SECONDS. */
+  private async holdUsername(manager: EntityManager, username: string, userId: number) {
+    const key = usernameKey(username);
+    await manager.delete(UsernameHold, { usernameKey: key });
+    if (this.config.usernames.holdSeconds === 0) return;
+    await manager.insert(UsernameHold, {
+      usernameKey: key,
+      userId,
+      expiresAtMs: Date.now() + this.config.usernames.holdSeconds * 1000,
+    });
+  }
+}
+
+/** How usernames compare: case-insensitively (they are ASCII, so SQL LOWER() agrees). */
+export function usernameKey(username: string): string {
+  return username.toLowerCase();
 }

@@ -9,8 +9,10 @@ import {
   Matches,
   MaxLength,
   MinLength,
+  ValidateBy,
 } from 'class-validator';
 import { NoNulCharacters } from '../../../common/validation/no-nul-characters.js';
+import { hasInvisibleCharacters, normalizeTag } from '../../tags/index.js';
 import { ReadOnlyEcho } from '../../../common/validation/read-only-echo.decorator.js';
 
 const trim = Transform(({ value }: { value: unknown }) =>
@@ -33,14 +35,47 @@ export const TextField = (options: { required: boolean; max: number; example: st
 
 export const MAX_TAGS = 20;
 
-/** Tag list: trimmed, de-duplicated strings; stored and returned sorted. */
+/** Normalises a tag as stored (see normalizeTag); anything but a string is left to validation. */
+export const NormalizedTag = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? normalizeTag(value) : value,
+  );
+
+/** Refuses invisible and bidirectional-control characters (see hasInvisibleCharacters). */
+export const NoInvisibleCharacters = (options: { each?: boolean } = {}) =>
+  ValidateBy(
+    {
+      name: 'noInvisibleCharacters',
+      validator: {
+        validate: (value: unknown) => typeof value !== 'string' || !hasInvisibleCharacters(value),
+        defaultMessage: () => 'must not contain invisible or bidirectional control characters',
+      },
+    },
+    options,
+  );
+
+/**
+ * Tag list: normalised (NFKC, trimmed, case-folded: "Dragons" and "ｄｒａｇｏｎｓ" are the tag
+ * "dragons"), de-duplicated; stored and returned sorted.
+ */
 export const TagListField = () =>
   applyDecorators(
-    ApiPropertyOptional({ type: [String], example: ['dragons', 'training'], maxItems: MAX_TAGS }),
+    ApiPropertyOptional({
+      type: [String],
+      example: ['dragons', 'training'],
+      maxItems: MAX_TAGS,
+      description:
+        'Normalised to Unicode NFKC, trimmed and lower-cased (case-folded); no invisible or ' +
+        'bidirectional control characters',
+    }),
     IsOptional(),
     Transform(({ value }: { value: unknown }) =>
       Array.isArray(value)
-        ? [...new Set(value.map((tag: unknown) => (typeof tag === 'string' ? tag.trim() : tag)))]
+        ? [
+            ...new Set(
+              value.map((tag: unknown) => (typeof tag === 'string' ? normalizeTag(tag) : tag)),
+            ),
+          ]
         : value,
     ),
     IsArray(),
@@ -50,6 +85,7 @@ export const TagListField = () =>
     MaxLength(64, { each: true }),
     Matches(/^[^,]+$/, { each: true, message: 'tags cannot contain commas' }),
     NoNulCharacters({ each: true }),
+    NoInvisibleCharacters({ each: true }),
   );
 
 /**

@@ -44,6 +44,8 @@ export const UsernameField = (required = true) =>
     MinLength(1, { message: "can't be blank" }),
     MaxLength(64),
     Matches(/^[A-Za-z0-9_.-]+$/, { message: 'may contain only letters, digits, "_", "." and "-"' }),
+    // "." and ".." would make /api/profiles/.. a different path once normalised.
+    Matches(/[^.]/, { message: 'cannot consist of dots only' }),
   );
 
 /** An empty password in an update means "unchanged": settings forms always send the field. */
@@ -83,9 +85,11 @@ export const ImageField = () =>
     }),
     IsOptional(),
     ValidateIf((_object, value) => value !== ''),
+    // Credentials in an image URL would be shown to every reader of the profile: refused.
+    // Internal hosts are accepted: the server never fetches the URL (docs/security.md).
     IsUrl(
-      { protocols: ['http', 'https'], require_protocol: true },
-      { message: 'must be an http(s) URL' },
+      { protocols: ['http', 'https'], require_protocol: true, disallow_auth: true },
+      { message: 'must be an http(s) URL without credentials' },
     ),
     MaxLength(2048),
     NoNulCharacters(),
