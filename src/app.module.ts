@@ -21,6 +21,7 @@ import { PaginationModule } from './common/pagination/pagination.module.js';
 import { ProfilesModule } from './modules/profiles/profiles.module.js';
 import { TagsModule } from './modules/tags/tags.module.js';
 import { UsersModule } from './modules/users/users.module.js';
+import { AuditModule } from './modules/audit/audit.module.js';
 // generate:module inserts imports above this line
 
 /** Wires the application together; no logic lives here. */
@@ -37,6 +38,7 @@ export class AppModule {
         PaginationModule,
         DatabaseModule,
         TypeOrmModule.forRoot({ ...buildDataSourceOptions(config.database), migrationsRun: true }),
+        AuditModule,
         UsersModule,
         AuthModule,
         ProfilesModule,

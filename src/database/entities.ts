@@ -7,6 +7,7 @@ import { Follow } from '../modules/profiles/entities/follow.entity.js';
 import { ArticleTag } from '../modules/tags/entities/article-tag.entity.js';
 import { Tag } from '../modules/tags/entities/tag.entity.js';
 import { User } from '../modules/users/entities/user.entity.js';
+import { AuditEvent } from '../modules/audit/entities/audit-event.entity.js';
 // generate:module inserts imports above this line
 
 /** Every entity of the application; feature modules add theirs here. */
@@ -20,5 +21,6 @@ export const entities = [
   Tag,
   ArticleTag,
   Comment,
+  AuditEvent,
   // generate:module inserts entities above this line
 ];

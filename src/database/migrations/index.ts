@@ -1,5 +1,6 @@
 import { CreateAuthSchema1764000000000 } from './1764000000000-create-auth-schema.js';
 import { CreateRealworldSchema1764100000000 } from './1764100000000-create-realworld-schema.js';
+import { CreateAuditEvents1765600000000 } from './1765600000000-create-audit-events.js';
 // generate:module inserts imports above this line
 
 /**
@@ -9,5 +10,6 @@ import { CreateRealworldSchema1764100000000 } from './1764100000000-create-realw
 export const migrations = [
   CreateAuthSchema1764000000000,
   CreateRealworldSchema1764100000000,
+  CreateAuditEvents1765600000000,
   // generate:module inserts migrations above this line
 ];

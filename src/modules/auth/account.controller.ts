@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Put, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiOperation,
@@ -6,15 +6,13 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ErrorEnvelope } from '../../common/errors/error-envelope.js';
-import type { FastifyRequest } from 'fastify';
 import { Public } from '../../common/auth/auth.decorators.js';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js';
 import { CurrentUser } from '../../common/auth/current-user.decorator.js';
+import { Origin, type RequestOrigin } from '../../common/http/request-origin.js';
 import { RateLimit, RateLimitPerAccount } from '../../common/rate-limit/rate-limit.guard.js';
 import { UsersService } from '../users/index.js';
 import { AuthService } from './auth.service.js';
-import { clientInfo } from './client-info.js';
-import { SessionsService } from './sessions.service.js';
 import { LoginDto } from './dto/login.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
 import { UpdateUserDto } from './dto/update-user.dto.js';
@@ -32,7 +30,6 @@ export class AccountController {
   constructor(
     private readonly authService: AuthService,
     private readonly usersService: UsersService,
-    private readonly sessions: SessionsService,
   ) {}
 
   @Post('users')
@@ -40,8 +37,11 @@ export class AccountController {
   @RateLimit('auth')
   @ApiOperation({ summary: 'Register a new user; returns access and refresh tokens' })
   @ApiConflictResponse({ description: 'Email or username already taken', type: ErrorEnvelope })
-  async register(@Body() body: RegisterDto, @Req() request: FastifyRequest): Promise<UserResponse> {
-    const issued = await this.authService.register(body.user, clientInfo(request));
+  async register(
+    @Body() body: RegisterDto,
+    @Origin() origin: RequestOrigin,
+  ): Promise<UserResponse> {
+    const issued = await this.authService.register(body.user, origin);
     return UserResponse.of(issued.user, issued.accessToken, issued.refreshToken);
   }
 
@@ -52,12 +52,8 @@ export class AccountController {
   @RateLimitPerAccount(loginEmail)
   @ApiOperation({ summary: 'Log in with email and password; starts a new session' })
   @ApiUnauthorizedResponse({ description: 'Email or password is invalid', type: ErrorEnvelope })
-  async login(@Body() body: LoginDto, @Req() request: FastifyRequest): Promise<UserResponse> {
-    const issued = await this.authService.login(
-      body.user.email,
-      body.user.password,
-      clientInfo(request),
-    );
+  async login(@Body() body: LoginDto, @Origin() origin: RequestOrigin): Promise<UserResponse> {
+    const issued = await this.authService.login(body.user.email, body.user.password, origin);
     return UserResponse.of(issued.user, issued.accessToken, issued.refreshToken);
   }
 
@@ -73,11 +69,9 @@ export class AccountController {
   async update(
     @CurrentUser() caller: AuthenticatedUser,
     @Body() body: UpdateUserDto,
+    @Origin() origin: RequestOrigin,
   ): Promise<UserResponse> {
-    const user = await this.usersService.update(caller.id, body.user);
-    // A new password ends every other session: whoever knew the old one is logged out.
-    if (body.user.password !== undefined)
-      await this.sessions.revokeAllExcept(caller.id, caller.sessionId);
+    const user = await this.authService.updateAccount(caller, body.user, origin);
     return UserResponse.of(user, caller.token);
   }
 }

@@ -4,6 +4,7 @@ import { Public } from '../../common/auth/auth.decorators.js';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js';
 import { CurrentUser } from '../../common/auth/current-user.decorator.js';
 import { OwnedBy } from '../../common/auth/ownership.guard.js';
+import { Origin, type RequestOrigin } from '../../common/http/request-origin.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.guard.js';
 import { AuthService } from './auth.service.js';
 import { ListSessionsQuery } from './dto/list-sessions.query.js';
@@ -29,16 +30,22 @@ export class AuthController {
   @ApiOperation({
     summary: 'Exchange a refresh token for new tokens (single use; reuse revokes the session)',
   })
-  async refresh(@Body() body: RefreshTokenDto): Promise<UserResponse> {
-    const issued = await this.authService.refresh(body.refreshToken);
+  async refresh(
+    @Body() body: RefreshTokenDto,
+    @Origin() origin: RequestOrigin,
+  ): Promise<UserResponse> {
+    const issued = await this.authService.refresh(body.refreshToken, origin);
     return UserResponse.of(issued.user, issued.accessToken, issued.refreshToken);
   }
 
   @Post('logout')
   @HttpCode(204)
   @ApiOperation({ summary: 'End the current session (its access and refresh tokens stop working)' })
-  async logout(@CurrentUser() caller: AuthenticatedUser): Promise<void> {
-    await this.sessions.revoke(caller.sessionId, 'logout');
+  async logout(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Origin() origin: RequestOrigin,
+  ): Promise<void> {
+    await this.sessions.revoke(caller.sessionId, 'logout', origin);
   }
 
   @Get('sessions')
@@ -59,7 +66,7 @@ export class AuthController {
   @HttpCode(204)
   @OwnedBy(SessionOwnershipPolicy)
   @ApiOperation({ summary: 'Revoke one of your sessions (403 for sessions of other users)' })
-  async revoke(@Param('id') id: string): Promise<void> {
-    await this.sessions.revoke(id, 'revoked_by_user');
+  async revoke(@Param('id') id: string, @Origin() origin: RequestOrigin): Promise<void> {
+    await this.sessions.revoke(id, 'revoked_by_user', origin);
   }
 }

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from '@jest/globals';
 import type { EntityManager } from 'typeorm';
 import { UnauthorizedError } from '../../common/errors/domain-errors.js';
 import type { TransactionRunner } from '../../database/transaction-runner.js';
+import type { AuditRecord, AuditService } from '../audit/index.js';
 import type { NewUser, PasswordHasher, PreparedUser, User, UsersService } from '../users/index.js';
 import type { AccessTokenService } from './access-token.service.js';
 import { AuthService } from './auth.service.js';
@@ -18,6 +19,7 @@ function setup() {
     verified: [] as Array<{ hash: string | undefined; password: string }>,
     started: [] as number[],
     issued: [] as Array<[number, string]>,
+    audited: [] as AuditRecord[],
   };
   const manager = {} as EntityManager;
   const users = {
@@ -52,6 +54,11 @@ function setup() {
       return hash === 'stored-hash' && password === 'right-password';
     },
   } as unknown as PasswordHasher;
+  const audit = {
+    record: async (record: AuditRecord) => {
+      calls.audited.push(record);
+    },
+  } as unknown as AuditService;
   const tx = { run: (work: (m: EntityManager) => Promise<unknown>) => work(manager) };
   const service = new AuthService(
     users,
@@ -59,6 +66,7 @@ function setup() {
     accessTokens,
     hasher,
     tx as unknown as TransactionRunner,
+    audit,
   );
   return { service, calls };
 }
@@ -99,13 +107,30 @@ describe('AuthService', () => {
       const issued = await service.login(JAKE.email, 'right-password', CLIENT);
       expect(issued.accessToken).toBe('access-for-7-session-1');
       expect(calls.started).toEqual([JAKE.id]);
+      expect(calls.audited).toEqual([
+        {
+          event: 'login.succeeded',
+          actorId: JAKE.id,
+          targetId: JAKE.id,
+          origin: CLIENT,
+          details: { sessionId: 'session-1' },
+        },
+      ]);
     });
 
-    it('rejects a wrong password without starting a session', async () => {
+    it('rejects a wrong password without starting a session, and audits the failure', async () => {
       await expect(service.login(JAKE.email, 'wrong', CLIENT)).rejects.toThrow(
         new UnauthorizedError('email or password is invalid'),
       );
       expect(calls.started).toEqual([]);
+      expect(calls.audited).toEqual([
+        {
+          event: 'login.failed',
+          targetId: JAKE.id,
+          origin: CLIENT,
+          details: { reason: 'wrong_password' },
+        },
+      ]);
     });
 
     it('rejects an unknown email with the same message, after a password check all the same', async () => {

@@ -1,9 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { UnauthorizedError } from '../../common/errors/domain-errors.js';
+import type { RequestOrigin } from '../../common/http/request-origin.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
-import { PasswordHasher, UsersService, type NewUser, type User } from '../users/index.js';
+import { AuditService } from '../audit/index.js';
+import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js';
+import {
+  PasswordHasher,
+  UsersService,
+  type NewUser,
+  type User,
+  type UserChanges,
+} from '../users/index.js';
 import { AccessTokenService } from './access-token.service.js';
-import { type ClientInfo, SessionsService } from './sessions.service.js';
+import { SessionsService } from './sessions.service.js';
 
 /** A user with a fresh pair of tokens. */
 export interface IssuedCredentials {
@@ -21,35 +30,78 @@ export class AuthService {
     private readonly accessTokens: AccessTokenService,
     private readonly hasher: PasswordHasher,
     private readonly tx: TransactionRunner,
+    private readonly audit: AuditService,
   ) {}
 
   /** Creates the account and its first session in one transaction. */
-  async register(input: Omit<NewUser, 'role'>, client: ClientInfo): Promise<IssuedCredentials> {
+  async register(input: Omit<NewUser, 'role'>, origin: RequestOrigin): Promise<IssuedCredentials> {
     const prepared = await this.usersService.prepare({ ...input, role: 'user' });
     const { user, session, refreshToken } = await this.tx.run(async (manager) => {
       const created = await this.usersService.insert(manager, prepared);
-      return { user: created, ...(await this.sessions.start(manager, created.id, client)) };
+      return { user: created, ...(await this.sessions.start(manager, created.id, origin)) };
     });
     return { user, refreshToken, accessToken: await this.accessTokens.issue(user.id, session.id) };
   }
 
-  async login(email: string, password: string, client: ClientInfo): Promise<IssuedCredentials> {
+  /** Checks the credentials; every attempt, successful or not, is audited. */
+  async login(email: string, password: string, origin: RequestOrigin): Promise<IssuedCredentials> {
     const account = await this.usersService.findWithPasswordByEmail(email);
     const valid = await this.hasher.verify(account?.passwordHash, password);
-    if (!account || !valid) throw new UnauthorizedError('email or password is invalid');
-    const { session, refreshToken } = await this.tx.run((manager) =>
-      this.sessions.start(manager, account.id, client),
-    );
+    if (!account || !valid) {
+      await this.audit.record({
+        event: 'login.failed',
+        targetId: account?.id ?? null,
+        origin,
+        details: { reason: account ? 'wrong_password' : 'unknown_email' },
+      });
+      throw new UnauthorizedError('email or password is invalid');
+    }
+    const { session, refreshToken } = await this.tx.run(async (manager) => {
+      const started = await this.sessions.start(manager, account.id, origin);
+      await this.audit.record(
+        {
+          event: 'login.succeeded',
+          actorId: account.id,
+          targetId: account.id,
+          origin,
+          details: { sessionId: started.session.id },
+        },
+        manager,
+      );
+      return started;
+    });
     const user = await this.usersService.getById(account.id);
     return { user, refreshToken, accessToken: await this.accessTokens.issue(user.id, session.id) };
   }
 
-  async refresh(refreshToken: string): Promise<IssuedCredentials> {
-    const rotated = await this.sessions.rotate(refreshToken);
+  async refresh(refreshToken: string, origin?: RequestOrigin): Promise<IssuedCredentials> {
+    const rotated = await this.sessions.rotate(refreshToken, origin);
     return {
       user: rotated.user,
       refreshToken: rotated.refreshToken,
       accessToken: await this.accessTokens.issue(rotated.user.id, rotated.session.id),
     };
+  }
+
+  /**
+   * `PUT /api/user`. A new password ends every other session (whoever knew the old one is
+   * logged out) and is audited.
+   */
+  async updateAccount(
+    caller: AuthenticatedUser,
+    changes: UserChanges,
+    origin: RequestOrigin,
+  ): Promise<User> {
+    const user = await this.usersService.update(caller.id, changes);
+    if (changes.password !== undefined) {
+      await this.sessions.revokeAllExcept(caller.id, caller.sessionId);
+      await this.audit.record({
+        event: 'password.changed',
+        actorId: caller.id,
+        targetId: caller.id,
+        origin,
+      });
+    }
+    return user;
   }
 }

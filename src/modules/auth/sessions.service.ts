@@ -3,12 +3,14 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, IsNull, Not, Repository } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js';
+import type { RequestOrigin } from '../../common/http/request-origin.js';
 import { UnauthorizedError } from '../../common/errors/domain-errors.js';
 import { AppConfig } from '../../config/app.config.js';
 import type { ListDefinition, Page } from '../../common/pagination/list-definition.js';
 import { Paginator } from '../../common/pagination/paginator.js';
 import { currentTimestampSql } from '../../database/column-types.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
+import { AuditService, type AuditEventType } from '../audit/index.js';
 import { User } from '../users/index.js';
 import { RefreshToken } from './entities/refresh-token.entity.js';
 import { Session } from './entities/session.entity.js';
@@ -34,7 +36,19 @@ export interface ClientInfo {
 }
 
 export type RevokeReason =
-  'logout' | 'revoked_by_user' | 'refresh_token_reuse' | 'password_changed';
+  | 'logout'
+  | 'revoked_by_user'
+  | 'refresh_token_reuse'
+  | 'password_changed'
+  | 'password_reset'
+  | 'account_disabled';
+
+/** The audit event recorded when one session is revoked for a reason. */
+const REVOKE_EVENTS: Partial<Record<RevokeReason, AuditEventType>> = {
+  logout: 'logout',
+  revoked_by_user: 'session.revoked',
+  refresh_token_reuse: 'refresh_token.reused',
+};
 
 /**
  * Owns sessions and refresh-token rotation. Each session is one refresh-token family: every
@@ -49,6 +63,7 @@ export class SessionsService {
     private readonly tx: TransactionRunner,
     private readonly config: AppConfig,
     private readonly paginator: Paginator,
+    private readonly audit: AuditService,
   ) {}
 
   /** Starts a session inside the caller's transaction and returns its first refresh token. */
@@ -78,7 +93,10 @@ export class SessionsService {
    * Exchanges a refresh token for a new one in the same session. A token that was already
    * used revokes the session and fails; so does one of a revoked or expired session.
    */
-  async rotate(token: string): Promise<{ session: Session; user: User; refreshToken: string }> {
+  async rotate(
+    token: string,
+    origin?: RequestOrigin,
+  ): Promise<{ session: Session; user: User; refreshToken: string }> {
     const outcome = await this.tx.run(async (manager) => {
       const stored = await manager.findOne(RefreshToken, {
         where: { tokenHash: hashRefreshToken(token) },
@@ -105,7 +123,7 @@ export class SessionsService {
 
     if (outcome.kind === 'rotated') return outcome;
     if (outcome.kind === 'reused') {
-      await this.revoke(outcome.sessionId, 'refresh_token_reuse');
+      await this.revoke(outcome.sessionId, 'refresh_token_reuse', origin);
       this.logger.warn(
         { sessionId: outcome.sessionId },
         'refresh token reuse detected; session revoked',
@@ -119,26 +137,57 @@ export class SessionsService {
     );
   }
 
-  /** Ends a session; its access and refresh tokens stop working immediately. Idempotent. */
-  async revoke(sessionId: string, reason: RevokeReason): Promise<void> {
-    await this.tx.run((manager) =>
-      manager.update(
+  /**
+   * Ends a session; its access and refresh tokens stop working immediately. Idempotent. The
+   * first revocation is audited (actor: the session's owner, except for reuse detection).
+   */
+  async revoke(sessionId: string, reason: RevokeReason, origin?: RequestOrigin): Promise<void> {
+    await this.tx.run(async (manager) => {
+      const session = await manager.findOne(Session, {
+        where: { id: sessionId },
+        select: { id: true, userId: true },
+      });
+      const ended = await manager.update(
         Session,
         { id: sessionId, revokedAt: IsNull() },
         { revokedAt: new Date(), revokedReason: reason },
-      ),
-    );
+      );
+      const event = REVOKE_EVENTS[reason];
+      if (session && event && ended.affected === 1) {
+        const actorId = reason === 'refresh_token_reuse' ? null : session.userId;
+        await this.audit.record(
+          { event, actorId, targetId: session.userId, origin, details: { sessionId } },
+          manager,
+        );
+      }
+    });
   }
 
   /** Ends all of the user's sessions but one (after a password change). */
   async revokeAllExcept(userId: number, keepSessionId: string): Promise<void> {
     await this.tx.run((manager) =>
-      manager.update(
-        Session,
-        { userId, id: Not(keepSessionId), revokedAt: IsNull() },
-        { revokedAt: new Date(), revokedReason: 'password_changed' },
-      ),
+      this.revokeAll(manager, userId, 'password_changed', keepSessionId),
     );
+  }
+
+  /**
+   * Ends every session of the user (but `keepSessionId`) inside the caller's transaction: after
+   * a password reset, when an administrator disables the account.
+   */
+  async revokeAll(
+    manager: EntityManager,
+    userId: number,
+    reason: RevokeReason,
+    keepSessionId?: string,
+  ): Promise<number> {
+    const where = keepSessionId
+      ? { userId, id: Not(keepSessionId), revokedAt: IsNull() }
+      : { userId, revokedAt: IsNull() };
+    const result = await manager.update(Session, where, {
+      revokedAt: new Date(),
+      revokedReason: reason,
+    });
+    return result.affected ?? 0;
   }
 
   /** The user's sessions that can still be refreshed, newest first. */

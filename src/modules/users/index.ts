@@ -3,7 +3,7 @@
  * (entity files excepted, see eslint.config.js). Everything else here is internal.
  */
 export { UsersModule } from './users.module.js';
-export { UsersService, type NewUser, type PreparedUser } from './users.service.js';
+export { UsersService, type NewUser, type PreparedUser, type UserChanges } from './users.service.js';
 export { PasswordHasher } from './password-hasher.js';
 export { User } from './entities/user.entity.js';
 export {
