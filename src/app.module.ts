@@ -22,6 +22,7 @@ import { ProfilesModule } from './modules/profiles/profiles.module.js';
 import { TagsModule } from './modules/tags/tags.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
+import { MailModule } from './modules/mail/mail.module.js';
 // generate:module inserts imports above this line
 
 /** Wires the application together; no logic lives here. */
@@ -39,6 +40,7 @@ export class AppModule {
         DatabaseModule,
         TypeOrmModule.forRoot({ ...buildDataSourceOptions(config.database), migrationsRun: true }),
         AuditModule,
+        MailModule,
         UsersModule,
         AuthModule,
         ProfilesModule,

@@ -8,6 +8,7 @@ import { ArticleTag } from '../modules/tags/entities/article-tag.entity.js';
 import { Tag } from '../modules/tags/entities/tag.entity.js';
 import { User } from '../modules/users/entities/user.entity.js';
 import { AuditEvent } from '../modules/audit/entities/audit-event.entity.js';
+import { OutboxMessage } from '../modules/mail/entities/outbox-message.entity.js';
 // generate:module inserts imports above this line
 
 /** Every entity of the application; feature modules add theirs here. */
@@ -22,5 +23,6 @@ export const entities = [
   ArticleTag,
   Comment,
   AuditEvent,
+  OutboxMessage,
   // generate:module inserts entities above this line
 ];

@@ -52,6 +52,8 @@ export interface TestCluster {
 export async function startTestCluster(
   size: number,
   env: Record<string, string> = {},
+  /** Settings of single instances, by index, on top of `env`. */
+  perInstance: Array<Record<string, string>> = [],
 ): Promise<TestCluster> {
   const database = await createTestDatabase({ shareable: true });
   const prefix = `test-${randomBytes(6).toString('hex')}:`;
@@ -65,7 +67,8 @@ export async function startTestCluster(
   const apps: TestApp[] = [];
   try {
     // One after the other: the first applies the migrations, the others find them applied.
-    for (let index = 0; index < size; index += 1) apps.push(await launch(shared));
+    for (let index = 0; index < size; index += 1)
+      apps.push(await launch({ ...shared, ...perInstance[index] }));
   } catch (error) {
     await Promise.all(apps.map((app) => app.close()));
     await database.drop();
@@ -90,6 +93,9 @@ async function launch(env: Record<string, string>): Promise<TestApp> {
     RATE_LIMIT_MAX: '100000',
     RATE_LIMIT_AUTH_MAX: '100000',
     RATE_LIMIT_LOGIN_ACCOUNT_MAX: '100000',
+    // Background delivery would add statements to query-counting tests and .eml files to the
+    // working tree: suites about mail turn it on (test/support/mail.ts).
+    MAIL_DISPATCHER: 'false',
     ...env,
   });
   const app = await createApp(config, { swaggerUi: false });

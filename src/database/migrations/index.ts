@@ -1,6 +1,7 @@
 import { CreateAuthSchema1764000000000 } from './1764000000000-create-auth-schema.js';
 import { CreateRealworldSchema1764100000000 } from './1764100000000-create-realworld-schema.js';
 import { CreateAuditEvents1765600000000 } from './1765600000000-create-audit-events.js';
+import { CreateMailOutbox1765610000000 } from './1765610000000-create-mail-outbox.js';
 // generate:module inserts imports above this line
 
 /**
@@ -11,5 +12,6 @@ export const migrations = [
   CreateAuthSchema1764000000000,
   CreateRealworldSchema1764100000000,
   CreateAuditEvents1765600000000,
+  CreateMailOutbox1765610000000,
   // generate:module inserts migrations above this line
 ];
