@@ -44,6 +44,7 @@ describe('loadConfig', () => {
         max: 600,
         authMax: 30,
         loginAccountMax: 10,
+        mailAccountMax: 3,
         keyPrefix: 'ratelimit:',
       });
       expect(config.cluster.workers).toBe(availableParallelism());

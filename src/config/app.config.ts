@@ -76,6 +76,8 @@ export abstract class AppConfig {
     authMax: number;
     /** Login attempts per account (normalised email) and window, whatever the client address. */
     loginAccountMax: number;
+    /** Mail-sending requests (password reset) per account and window. */
+    mailAccountMax: number;
     /** Prefix of the counters' Redis keys, so deployments (or test runs) can share one Redis. */
     keyPrefix: string;
   };
@@ -205,6 +207,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       max: read.integer('RATE_LIMIT_MAX', 600, { min: 1, max: 1_000_000 }),
       authMax: read.integer('RATE_LIMIT_AUTH_MAX', 30, { min: 1, max: 1_000_000 }),
       loginAccountMax: read.integer('RATE_LIMIT_LOGIN_ACCOUNT_MAX', 10, { min: 1, max: 1_000_000 }),
+      mailAccountMax: read.integer('RATE_LIMIT_MAIL_ACCOUNT_MAX', 3, { min: 1, max: 1_000_000 }),
       keyPrefix: read.string('RATE_LIMIT_KEY_PREFIX', 'ratelimit:'),
     },
     cluster: {

@@ -9,6 +9,7 @@ import { Tag } from '../modules/tags/entities/tag.entity.js';
 import { User } from '../modules/users/entities/user.entity.js';
 import { AuditEvent } from '../modules/audit/entities/audit-event.entity.js';
 import { OutboxMessage } from '../modules/mail/entities/outbox-message.entity.js';
+import { AccountToken } from '../modules/accounts/entities/account-token.entity.js';
 // generate:module inserts imports above this line
 
 /** Every entity of the application; feature modules add theirs here. */
@@ -24,5 +25,6 @@ export const entities = [
   Comment,
   AuditEvent,
   OutboxMessage,
+  AccountToken,
   // generate:module inserts entities above this line
 ];

@@ -93,6 +93,7 @@ async function launch(env: Record<string, string>): Promise<TestApp> {
     RATE_LIMIT_MAX: '100000',
     RATE_LIMIT_AUTH_MAX: '100000',
     RATE_LIMIT_LOGIN_ACCOUNT_MAX: '100000',
+    RATE_LIMIT_MAIL_ACCOUNT_MAX: '100000',
     // Background delivery would add statements to query-counting tests and .eml files to the
     // working tree: suites about mail turn it on (test/support/mail.ts).
     MAIL_DISPATCHER: 'false',

@@ -30,12 +30,16 @@ export type AccountSelector = (body: unknown) => unknown;
 /** Puts a route in a stricter bucket (`auth`) or exempts it (`none`, e.g. health probes). */
 export const RateLimit = (bucket: RateLimitBucket) => SetMetadata(RATE_LIMIT_KEY, bucket);
 
+/** Per-account budgets: `login` (RATE_LIMIT_LOGIN_ACCOUNT_MAX), `mail` (RATE_LIMIT_MAIL_ACCOUNT_MAX). */
+export type AccountBudget = 'login' | 'mail';
+
 /**
- * Adds a budget per targeted account (RATE_LIMIT_LOGIN_ACCOUNT_MAX), on top of the per-address
- * one: password guessing spread over many addresses still stops at the account's budget.
+ * Adds a budget per targeted account, on top of the per-address one: password guessing (or
+ * mail bombing) spread over many addresses still stops at the account's budget. Each budget
+ * counts apart, so asking for reset links does not use up the account's login attempts.
  */
-export const RateLimitPerAccount = (accountOf: AccountSelector) =>
-  SetMetadata(ACCOUNT_KEY, accountOf);
+export const RateLimitPerAccount = (accountOf: AccountSelector, budget: AccountBudget = 'login') =>
+  SetMetadata(ACCOUNT_KEY, { accountOf, budget });
 
 interface Policy {
   key: string;
@@ -77,14 +81,16 @@ export class RateLimitGuard implements CanActivate {
         limit: bucket === 'auth' ? rateLimit.authMax : rateLimit.max,
       },
     ];
-    const accountOf = this.reflector.getAllAndOverride<AccountSelector | undefined>(
-      ACCOUNT_KEY,
-      targets,
-    );
+    const perAccount = this.reflector.getAllAndOverride<
+      { accountOf: AccountSelector; budget: AccountBudget } | undefined
+    >(ACCOUNT_KEY, targets);
     // Fastify has parsed the body before Nest's handler (and so this guard) runs; pipes have
     // not validated it yet, so the selector may get any JSON value, or undefined.
-    const account = accountOf ? accountKey(accountOf(request.body)) : undefined;
-    if (account) policies.push({ key: `account:${account}`, limit: rateLimit.loginAccountMax });
+    const account = perAccount ? accountKey(perAccount.accountOf(request.body)) : undefined;
+    if (account && perAccount?.budget === 'mail')
+      policies.push({ key: `account:mail:${account}`, limit: rateLimit.mailAccountMax });
+    else if (account)
+      policies.push({ key: `account:${account}`, limit: rateLimit.loginAccountMax });
 
     let hits: RateLimitHit[];
     try {

@@ -2,6 +2,7 @@ import { CreateAuthSchema1764000000000 } from './1764000000000-create-auth-schem
 import { CreateRealworldSchema1764100000000 } from './1764100000000-create-realworld-schema.js';
 import { CreateAuditEvents1765600000000 } from './1765600000000-create-audit-events.js';
 import { CreateMailOutbox1765610000000 } from './1765610000000-create-mail-outbox.js';
+import { CreateAccountLifecycle1765620000000 } from './1765620000000-create-account-lifecycle.js';
 // generate:module inserts imports above this line
 
 /**
@@ -13,5 +14,6 @@ export const migrations = [
   CreateRealworldSchema1764100000000,
   CreateAuditEvents1765600000000,
   CreateMailOutbox1765610000000,
+  CreateAccountLifecycle1765620000000,
   // generate:module inserts migrations above this line
 ];

@@ -6,7 +6,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ErrorEnvelope } from '../../common/errors/error-envelope.js';
-import { Public } from '../../common/auth/auth.decorators.js';
+import { AllowUnverified, Public } from '../../common/auth/auth.decorators.js';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js';
 import { CurrentUser } from '../../common/auth/current-user.decorator.js';
 import { Origin, type RequestOrigin } from '../../common/http/request-origin.js';
@@ -64,6 +64,7 @@ export class AccountController {
   }
 
   @Put('user')
+  @AllowUnverified()
   @ApiOperation({ summary: 'Update the current user (email, username, password, bio, image)' })
   @ApiConflictResponse({ description: 'Email or username already taken', type: ErrorEnvelope })
   async update(

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Public } from '../../common/auth/auth.decorators.js';
+import { AllowUnverified, Public } from '../../common/auth/auth.decorators.js';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js';
 import { CurrentUser } from '../../common/auth/current-user.decorator.js';
 import { OwnedBy } from '../../common/auth/ownership.guard.js';
@@ -40,6 +40,7 @@ export class AuthController {
 
   @Post('logout')
   @HttpCode(204)
+  @AllowUnverified()
   @ApiOperation({ summary: 'End the current session (its access and refresh tokens stop working)' })
   async logout(
     @CurrentUser() caller: AuthenticatedUser,
@@ -64,6 +65,7 @@ export class AuthController {
 
   @Delete('sessions/:id')
   @HttpCode(204)
+  @AllowUnverified()
   @OwnedBy(SessionOwnershipPolicy)
   @ApiOperation({ summary: 'Revoke one of your sessions (403 for sessions of other users)' })
   async revoke(@Param('id') id: string, @Origin() origin: RequestOrigin): Promise<void> {

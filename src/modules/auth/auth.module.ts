@@ -48,6 +48,6 @@ import { SessionsService } from './sessions.service.js';
     JwtStrategy,
     SessionOwnershipPolicy,
   ],
-  exports: [SessionsService],
+  exports: [SessionsService, AuthService],
 })
 export class AuthModule {}

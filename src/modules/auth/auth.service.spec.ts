@@ -5,6 +5,7 @@ import type { TransactionRunner } from '../../database/transaction-runner.js';
 import type { AuditRecord, AuditService } from '../audit/index.js';
 import type { NewUser, PasswordHasher, PreparedUser, User, UsersService } from '../users/index.js';
 import type { AccessTokenService } from './access-token.service.js';
+import type { AccountLifecycle } from './account-lifecycle.js';
 import { AuthService } from './auth.service.js';
 import type { Session } from './entities/session.entity.js';
 import type { SessionsService } from './sessions.service.js';
@@ -67,6 +68,7 @@ function setup() {
     hasher,
     tx as unknown as TransactionRunner,
     audit,
+    { registered: async () => undefined } as unknown as AccountLifecycle,
   );
   return { service, calls };
 }

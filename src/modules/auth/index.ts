@@ -7,3 +7,5 @@ export { AuthService } from './auth.service.js';
 export { SessionsService } from './sessions.service.js';
 export { Session } from './entities/session.entity.js';
 export { RefreshToken } from './entities/refresh-token.entity.js';
+export { AccountLifecycle } from './account-lifecycle.js';
+export type { RevokeReason } from './sessions.service.js';

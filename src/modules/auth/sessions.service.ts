@@ -226,6 +226,8 @@ export class SessionsService {
       .where('session.id = :sessionId', { sessionId })
       .andWhere('session.userId = :userId', { userId })
       .andWhere('session.revokedAt IS NULL')
+      // Disabling an account revokes its sessions; this keeps a straggler out all the same.
+      .andWhere('user.disabledAt IS NULL')
       .getOne();
     if (!session?.user || session.expiresAt.getTime() <= Date.now()) return undefined;
     const { user } = session;
@@ -236,6 +238,7 @@ export class SessionsService {
       role: user.role,
       sessionId,
       token,
+      emailVerified: user.emailVerifiedAt !== null,
     };
   }
 

@@ -35,4 +35,9 @@ export class MailOutbox {
     const data = manager.queryRunner?.data as Record<string, unknown> | undefined;
     if (data) data[OUTBOX_WRITTEN] = true;
   }
+
+  /** Removes every message to the address, sent or not (account deletion: personal data). */
+  async forget(manager: EntityManager, address: string): Promise<void> {
+    await manager.delete(OutboxMessage, { recipient: address });
+  }
 }

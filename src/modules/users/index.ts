@@ -3,7 +3,12 @@
  * (entity files excepted, see eslint.config.js). Everything else here is internal.
  */
 export { UsersModule } from './users.module.js';
-export { UsersService, type NewUser, type PreparedUser, type UserChanges } from './users.service.js';
+export {
+  UsersService,
+  type NewUser,
+  type PreparedUser,
+  type UserChanges,
+} from './users.service.js';
 export { PasswordHasher } from './password-hasher.js';
 export { User } from './entities/user.entity.js';
 export {
@@ -13,3 +18,4 @@ export {
   PasswordField,
   UsernameField,
 } from './dto/user-fields.js';
+export { AdminUserView } from './dto/admin-user.response.js';

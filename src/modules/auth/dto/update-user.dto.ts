@@ -1,3 +1,5 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { WrappedBody } from '../../../common/validation/wrapped-body.decorator.js';
 import {
   BioField,
@@ -8,6 +10,15 @@ import {
 } from '../../users/index.js';
 
 export class UpdateUserFields {
+  @ApiPropertyOptional({
+    description: 'The current password: required to change the email (re-authentication)',
+    example: 'jakejake',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  currentPassword?: string;
+
   @EmailField(false) email?: string;
   @UsernameField(false) username?: string;
   @PasswordField(false) password?: string;
@@ -15,7 +26,10 @@ export class UpdateUserFields {
   @ImageField() image?: string | null;
 }
 
-/** `PUT /api/user` body: any subset of the fields. `role` cannot be set (422). */
+/**
+ * `PUT /api/user` body: any subset of the fields. `role` cannot be set (422). A new `email`
+ * takes effect once confirmed from the new address (see docs/accounts.md).
+ */
 export class UpdateUserDto {
   @WrappedBody(() => UpdateUserFields)
   user: UpdateUserFields;
