@@ -76,6 +76,27 @@ const commonBoundaries = {
     ],
   },
 };
+// The persistence layer sits below the features: only the entity registry names their entities.
+// Anything that needs feature code (seeds, maintenance commands) lives in src/cli/.
+const databaseBoundaries = {
+  files: ['src/database/**/*.ts'],
+  ignores: ['src/database/entities.ts'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            regex: '^\\.{1,2}/(?:.*/)?modules/',
+            message:
+              'src/database never imports a feature module (except entities.ts, the entity ' +
+              'registry); put code that needs features in src/cli/.',
+          },
+        ],
+      },
+    ],
+  },
+};
 
 export default tseslint.config(
   {
@@ -102,6 +123,7 @@ export default tseslint.config(
   ...moduleBoundaries,
   entityBoundaries,
   commonBoundaries,
+  databaseBoundaries,
   {
     // Plain Node scripts (benchmarks): no type information, Node globals.
     files: ['**/*.mjs'],

@@ -52,7 +52,7 @@ async function main() {
 
   log(`seeding ${options.users} users, ${options.articles} articles, ${options.comments} comments`);
   const seedSeconds = await runScript(
-    join(app, 'src/database/seeds/run-seed.js'),
+    join(app, 'src/cli/seed/run-seed.js'),
     ['--users', options.users, '--articles', options.articles, '--comments', options.comments]
       .map(String)
       .concat('--reset'),

@@ -23,10 +23,8 @@ export CI=true
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/conduit-generator.XXXXXX")
 COPY="$WORK/repo"
-PASSED=0
-FAILED=0
-SUMMARY=()
-STARTED=$SECONDS
+# shellcheck source=scripts/ci-lib.sh
+. "$ROOT/scripts/ci-lib.sh"
 
 cleanup() {
   if [ -n "${KEEP:-}" ]; then echo "kept $COPY"; else rm -rf "$WORK"; fi
@@ -34,64 +32,36 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-section() { printf '\n==== %s ====\n' "$*"; }
-
-# record <label> <passed> <failed> [note]
-record() {
-  PASSED=$((PASSED + $2))
-  FAILED=$((FAILED + $3))
-  SUMMARY+=("$(printf '%-26s passed=%-4s failed=%-3s %3ss %s' "$1" "$2" "$3" "$4" "${5:-}")")
-}
-
 finish() {
-  section "summary (${NAME}, $((SECONDS - STARTED))s)"
-  printf '%s\n' "${SUMMARY[@]}"
-  echo "generator: $PASSED passed, $FAILED failed"
-  [ "$FAILED" -eq 0 ]
+  finish_summary generator
   exit
 }
 
 # step <label> <command...>: one pass/fail step, timed.
 step() {
-  local label=$1 start=$SECONDS
+  local label=$1
   shift
   section "$label"
   if (cd "$COPY" && "$@") </dev/null; then
-    record "$label" 1 0 $((SECONDS - start))
+    record "$label" 1 0
   else
-    record "$label" 0 1 $((SECONDS - start)) "(exit $?)"
+    record "$label" 0 1 "(exit $?)"
   fi
 }
 
 # jest_step <label> <project> <path regex> [VAR=value ...]: counts tests from the JSON report.
 jest_step() {
-  local label=$1 project=$2 pattern=$3 start=$SECONDS report="$WORK/jest-${1//[^a-z0-9]/-}.json"
-  local rc counts
+  local label=$1 project=$2 pattern=$3 report="$WORK/jest-${1//[^a-z0-9]/-}.json"
   shift 3
   section "$label"
   (cd "$COPY" && env "$@" node --experimental-vm-modules node_modules/jest/bin/jest.js \
     --selectProjects "$project" --testPathPatterns "$pattern" \
     --json --outputFile="$report") </dev/null
-  rc=$?
-  counts=$(node -e '
-    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-    console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites, r.numTotalTests);
-  ' "$report" 2>/dev/null)
-  if [ -z "$counts" ]; then
-    record "$label" 0 1 $((SECONDS - start)) "(no jest report; exit $rc)"
-    return
-  fi
-  local passed failed total note=""
-  read -r passed failed total <<<"$counts"
-  # No test found, or a crash after the run, still fails.
-  if [ "$total" -eq 0 ]; then failed=1 note="(no tests matched $pattern)"; fi
-  if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1 note="(jest exited $rc)"; fi
-  record "$label" "$passed" "$failed" $((SECONDS - start)) "$note"
+  record_jest "$label" "$report" $?
 }
 
 # ---------------------------------------------------------------------------------------------
 section "copy $ROOT → $COPY"
-start=$SECONDS
 mkdir -p "$COPY"
 if ! (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard |
   xargs -0 cp --parents --no-dereference -t "$COPY" 2>/dev/null); then
@@ -100,19 +70,18 @@ if ! (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard |
 fi
 ln -s "$ROOT/node_modules" "$COPY/node_modules"
 if [ -f "$COPY/package.json" ] && [ -d "$COPY/src" ]; then
-  record "copy" 1 0 $((SECONDS - start))
+  record "copy" 1 0
 else
-  record "copy" 0 1 $((SECONDS - start)) "(copy failed)"
+  record "copy" 0 1 "(copy failed)"
   finish
 fi
 
 section "generate:module $NAME"
-start=$SECONDS
 if ! (cd "$COPY" && node scripts/generate-module.mjs "$NAME" | tee "$WORK/generated.txt") </dev/null; then
-  record "generate:module" 0 1 $((SECONDS - start))
+  record "generate:module" 0 1
   finish
 fi
-record "generate:module" 1 0 $((SECONDS - start))
+record "generate:module" 1 0
 mapfile -t CHANGED < <(sed -nE 's/^  (created|updated)  //p' "$WORK/generated.txt")
 KEBABS=$(sed -nE 's#^  created  src/modules/([^/]+)/.*#\1#p' "$WORK/generated.txt" | head -n 1)
 echo "files: ${#CHANGED[@]}, module folder: src/modules/$KEBABS"

@@ -16,8 +16,9 @@ import type { AppConfig } from './config/app.config.js';
 
 export interface CreateAppOptions {
   /**
-   * Serve the Swagger UI assets (default true). The e2e tests turn it off: under Jest on
-   * Node 20 @fastify/static cannot load (it requires an ES module); /docs-json is still served.
+   * Serve the Swagger UI assets (default true). The in-process e2e tests turn it off: under
+   * Jest's ESM mode on Node 22 @fastify/static cannot load (it requires an ES module; Node 24
+   * loads it, Node 22 exits). /docs-json is still served; the built-server tests cover the UI.
    */
   swaggerUi?: boolean;
 }

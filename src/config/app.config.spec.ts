@@ -43,12 +43,20 @@ describe('loadConfig', () => {
         windowSeconds: 60,
         max: 600,
         authMax: 30,
-        loginAccountMax: 10,
+        loginAccountMax: 100,
+        loginAddressMax: 5,
+        accountChangeMax: 5,
         mailAccountMax: 3,
         keyPrefix: 'ratelimit:',
       });
       expect(config.cluster.workers).toBe(availableParallelism());
       expect(config.auth.accessTokenTtlSeconds).toBe(900);
+      expect(config.auth.recentAuthMaxAgeSeconds).toBe(600);
+      expect(config.auth.refreshGraceSeconds).toBe(5);
+      expect(config.passwordHashing).toEqual({
+        concurrency: Math.min(4, availableParallelism()),
+        maxWaitMs: 2000,
+      });
       expect(config.admin).toBeUndefined();
       expect(config.redisUrl).toBeUndefined();
       expect(config.cache).toEqual({ ttlSeconds: 60, maxEntries: 10_000, keyPrefix: 'cache:' });
@@ -170,6 +178,12 @@ describe('loadConfig', () => {
       'DATABASE_STATEMENT_TIMEOUT_MS',
     ],
     [{ RATE_LIMIT_LOGIN_ACCOUNT_MAX: '0' }, 'RATE_LIMIT_LOGIN_ACCOUNT_MAX'],
+    [{ RATE_LIMIT_LOGIN_ADDRESS_MAX: '0' }, 'RATE_LIMIT_LOGIN_ADDRESS_MAX'],
+    [{ RATE_LIMIT_ACCOUNT_CHANGE_MAX: 'x' }, 'RATE_LIMIT_ACCOUNT_CHANGE_MAX'],
+    [{ RECENT_AUTH_MAX_AGE_SECONDS: '-1' }, 'RECENT_AUTH_MAX_AGE_SECONDS'],
+    [{ REFRESH_GRACE_SECONDS: '61' }, 'REFRESH_GRACE_SECONDS'],
+    [{ PASSWORD_HASH_CONCURRENCY: '0' }, 'PASSWORD_HASH_CONCURRENCY'],
+    [{ PASSWORD_HASH_MAX_WAIT_MS: '5' }, 'PASSWORD_HASH_MAX_WAIT_MS'],
     [{ CLUSTER_WORKERS: '0' }, 'CLUSTER_WORKERS'],
     [{ CLUSTER_WORKERS: 'many' }, 'CLUSTER_WORKERS'],
     [{ SMTP_URL: 'http://mail.example.com' }, 'SMTP_URL'],

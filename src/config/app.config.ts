@@ -55,6 +55,17 @@ export abstract class AppConfig {
     jwtSecretIsEphemeral: boolean;
     accessTokenTtlSeconds: number;
     refreshTokenTtlSeconds: number;
+    /**
+     * Email and password changes need a login (a real one: password or SSO, not a refresh) at
+     * most this old, or the current password in the request.
+     */
+    recentAuthMaxAgeSeconds: number;
+    /**
+     * A refresh token presented again this soon after its rotation, by the same client, gets the
+     * same new pair instead of revoking the session (concurrent refreshes, lost responses).
+     * 0 turns the grace off.
+     */
+    refreshGraceSeconds: number;
   };
   abstract readonly admin: { email: string; password: string; username: string } | undefined;
   abstract readonly redisUrl: string | undefined;
@@ -74,13 +85,25 @@ export abstract class AppConfig {
     windowSeconds: number;
     max: number;
     authMax: number;
-    /** Login attempts per account (normalised email) and window, whatever the client address. */
+    /**
+     * Failed logins per account (normalised email) and window from addresses that never logged
+     * into it; addresses that did keep only their own budget, so the owner is not locked out.
+     */
     loginAccountMax: number;
     /** Mail-sending requests (password reset) per account and window. */
     mailAccountMax: number;
+    /** Failed logins per account and client address per window. */
+    loginAddressMax: number;
+    /**
+     * Identity changes (email, username, password) and current-password checks per account and
+     * window; they also count against the address's `auth` budget.
+     */
+    accountChangeMax: number;
     /** Prefix of the counters' Redis keys, so deployments (or test runs) can share one Redis. */
     keyPrefix: string;
   };
+  /** argon2 work admitted at once per process, and how long a caller may wait for a slot. */
+  abstract readonly passwordHashing: { concurrency: number; maxWaitMs: number };
   /** `npm run start:cluster`: how many worker processes the primary keeps running. */
   abstract readonly cluster: { workers: number };
   abstract readonly pagination: { defaultLimit: number; maxLimit: number };
@@ -182,6 +205,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         min: 60,
         max: 31_536_000,
       }),
+      recentAuthMaxAgeSeconds: read.integer('RECENT_AUTH_MAX_AGE_SECONDS', 600, {
+        min: 0,
+        max: 86_400,
+      }),
+      refreshGraceSeconds: read.integer('REFRESH_GRACE_SECONDS', 5, { min: 0, max: 60 }),
     },
     admin:
       adminEmail && adminPassword
@@ -206,9 +234,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       windowSeconds: read.integer('RATE_LIMIT_WINDOW_SECONDS', 60, { min: 1, max: 86_400 }),
       max: read.integer('RATE_LIMIT_MAX', 600, { min: 1, max: 1_000_000 }),
       authMax: read.integer('RATE_LIMIT_AUTH_MAX', 30, { min: 1, max: 1_000_000 }),
-      loginAccountMax: read.integer('RATE_LIMIT_LOGIN_ACCOUNT_MAX', 10, { min: 1, max: 1_000_000 }),
       mailAccountMax: read.integer('RATE_LIMIT_MAIL_ACCOUNT_MAX', 3, { min: 1, max: 1_000_000 }),
+      loginAccountMax: read.integer('RATE_LIMIT_LOGIN_ACCOUNT_MAX', 100, {
+        min: 1,
+        max: 1_000_000,
+      }),
+      loginAddressMax: read.integer('RATE_LIMIT_LOGIN_ADDRESS_MAX', 5, { min: 1, max: 1_000_000 }),
+      accountChangeMax: read.integer('RATE_LIMIT_ACCOUNT_CHANGE_MAX', 5, {
+        min: 1,
+        max: 1_000_000,
+      }),
       keyPrefix: read.string('RATE_LIMIT_KEY_PREFIX', 'ratelimit:'),
+    },
+    passwordHashing: {
+      concurrency: read.integer('PASSWORD_HASH_CONCURRENCY', Math.min(4, availableParallelism()), {
+        min: 1,
+        max: 64,
+      }),
+      maxWaitMs: read.integer('PASSWORD_HASH_MAX_WAIT_MS', 2000, { min: 10, max: 60_000 }),
     },
     cluster: {
       workers: read.integer('CLUSTER_WORKERS', availableParallelism(), { min: 1, max: 1024 }),

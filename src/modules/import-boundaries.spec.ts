@@ -119,4 +119,28 @@ describe('import boundaries (eslint.config.js)', () => {
       expect.stringMatching(/no-restricted-imports: .*src\/common is feature-agnostic/),
     ]);
   });
+
+  it.each([
+    [
+      'src/database/transaction-runner.ts',
+      "import { UsersService } from '../modules/users/index.js';",
+    ],
+    [
+      'src/database/migrations/1764000000000-create-auth-schema.ts',
+      "import { User } from '../../modules/users/entities/user.entity.js';",
+    ],
+  ])('keeps src/database free of feature imports: %s: %s', async (file, code) => {
+    expect(await violations(file, code)).toEqual([
+      expect.stringMatching(/no-restricted-imports: .*src\/database never imports a feature/),
+    ]);
+  });
+
+  it('lets the entity registry (src/database/entities.ts) name feature entities', async () => {
+    expect(
+      await violations(
+        'src/database/entities.ts',
+        "import { User } from '../modules/users/entities/user.entity.js';",
+      ),
+    ).toEqual([]);
+  });
 });

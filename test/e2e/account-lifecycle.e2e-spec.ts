@@ -18,6 +18,9 @@ describe('account lifecycle (mail through a real SMTP server)', () => {
     smtp = await TestSmtpServer.start();
     testApp = await startTestApp(
       mailEnv(smtp.url, {
+        // Every sensitive change needs the current password here (a fresh login would do
+        // otherwise: see the REQUIRE_VERIFIED_EMAIL suite below and test/e2e/recent-auth).
+        RECENT_AUTH_MAX_AGE_SECONDS: '0',
         ADMIN_EMAIL: ADMIN.email,
         ADMIN_PASSWORD: ADMIN.password,
         ADMIN_USERNAME: ADMIN.username,
@@ -219,12 +222,17 @@ describe('account lifecycle (mail through a real SMTP server)', () => {
     it('needs the current password', async () => {
       const user = await registerUser(api, 'mover');
       const newEmail = `moved-${user.email}`;
-      expectErrorEnvelope(await change(user, { email: newEmail }), 403, 'FORBIDDEN');
+      expectErrorEnvelope(
+        await change(user, { email: newEmail }),
+        403,
+        'REAUTHENTICATION_REQUIRED',
+      );
       expectErrorEnvelope(
         await change(user, { email: newEmail, currentPassword: 'wrong-password' }),
         403,
-        'FORBIDDEN',
+        'REAUTHENTICATION_REQUIRED',
       );
+      expect(smtp.to(newEmail)).toEqual([]);
       // Resending the current address is no change (RealWorld clients do it).
       expect((await change(user, { email: user.email.toUpperCase(), bio: 'x' })).status).toBe(200);
     });
@@ -297,12 +305,12 @@ describe('account lifecycle (mail through a real SMTP server)', () => {
           body: { currentPassword: 'nope-nope' },
         }),
         403,
-        'FORBIDDEN',
+        'REAUTHENTICATION_REQUIRED',
       );
       expectErrorEnvelope(
         await api.delete('/api/user', { token: user.token, body: {} }),
-        422,
-        'VALIDATION_FAILED',
+        403,
+        'REAUTHENTICATION_REQUIRED',
       );
       expect((await api.get('/api/user', { token: user.token })).status).toBe(200);
     });
@@ -505,5 +513,11 @@ describe('REQUIRE_VERIFIED_EMAIL=true', () => {
     const token = linkToken(await smtp.waitFor(user.email), '/verify-email');
     expect((await api.post('/api/auth/email/verify', { body: { token } })).status).toBe(204);
     expect((await createArticle(api, user)).slug).toEqual(expect.any(String));
+  });
+
+  it('lets an unverified account delete itself, with a fresh login instead of the password', async () => {
+    const user = await registerUser(api, 'quitter');
+    expect((await api.delete('/api/user', { token: user.token })).status).toBe(204);
+    expect((await login(api, user.email, user.password)).status).toBe(401);
   });
 });

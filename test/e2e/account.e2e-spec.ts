@@ -121,6 +121,13 @@ describe('account: register, login, current user', () => {
       expect((await api.get('/api/user', { token: response.body.user.token })).status).toBe(200);
     });
 
+    it('trims surrounding whitespace from the email, as registration does', async () => {
+      const user = await registerUser(api);
+      const response = await login(api, `  ${user.email.toUpperCase()}\t`, user.password);
+      expect(response.status).toBe(200);
+      expect(response.body.user.email).toBe(user.email);
+    });
+
     it('returns 401 with one message for a wrong password and for an unknown email', async () => {
       const user = await registerUser(api);
       const wrongPassword = await login(api, user.email, 'wrong-password');

@@ -15,6 +15,8 @@ describe('audit trail: GET /api/admin/audit-events', () => {
 
   beforeAll(async () => {
     testApp = await startTestApp({
+      // A repeated refresh is reuse at once (no grace window for the same client).
+      REFRESH_GRACE_SECONDS: '0',
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
       ADMIN_USERNAME: ADMIN.username,

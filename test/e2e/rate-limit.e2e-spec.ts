@@ -1,9 +1,13 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { loadConfig } from '../../src/config/app.config.js';
 import { expectErrorEnvelope } from '../support/envelope.js';
 import { Api, type ApiResponse } from '../support/http.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { registerUser } from '../support/users.js';
+import { login, registerUser } from '../support/users.js';
+
+/** The rate limits a deployment gets without configuring any. */
+const SHIPPED = loadConfig({}).rateLimit;
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -118,7 +122,7 @@ describe('rate limiting without TRUST_PROXY', () => {
   });
 });
 
-describe('rate limiting per login account', () => {
+describe('targeted login lock-out, with the default login budgets', () => {
   let testApp: TestApp;
   let api: Api;
 
@@ -126,49 +130,95 @@ describe('rate limiting per login account', () => {
     testApp = await startTestApp({
       TRUST_PROXY: 'true',
       RATE_LIMIT_AUTH_MAX: '1000',
-      RATE_LIMIT_LOGIN_ACCOUNT_MAX: '3',
+      // The shipped defaults (the test app raises every budget otherwise).
+      RATE_LIMIT_LOGIN_ACCOUNT_MAX: String(SHIPPED.loginAccountMax),
+      RATE_LIMIT_LOGIN_ADDRESS_MAX: String(SHIPPED.loginAddressMax),
     });
     api = new Api(testApp.baseUrl);
   });
   afterAll(() => testApp.close());
 
-  it('refuses logins to an account after its budget, whatever address they come from', async () => {
-    const email = newEmail();
-    const statuses: number[] = [];
-    for (let attempt = 0; attempt < 3; attempt += 1)
-      statuses.push((await loginFrom(api, newClientIp(), email)).status);
-    expect(statuses).toEqual([401, 401, 401]);
-    expectLimited(await loginFrom(api, newClientIp(), email), 3);
+  it('lets the owner in after 10 wrong passwords from 10 addresses, from anywhere', async () => {
+    const owner = await registerUser(api, 'owner');
+    for (let attempt = 0; attempt < 10; attempt += 1)
+      expect((await loginFrom(api, newClientIp(), owner.email)).status).toBe(401);
+    expect((await loginFrom(api, newClientIp(), owner.email, owner.password)).status).toBe(200);
+    expect((await login(api, owner.email, owner.password)).status).toBe(200);
   });
+});
 
-  it('refuses even the right password once the account is under attack', async () => {
-    const user = await registerUser(api, 'victim');
-    for (let attempt = 0; attempt < 3; attempt += 1)
-      await loginFrom(api, newClientIp(), user.email);
-    const response = await loginFrom(api, newClientIp(), user.email, user.password);
-    expectLimited(response, 3);
+describe('login budgets per account and address', () => {
+  const ADDRESS_MAX = 3;
+  const ACCOUNT_MAX = 6;
+  let testApp: TestApp;
+  let api: Api;
+
+  beforeAll(async () => {
+    testApp = await startTestApp({
+      TRUST_PROXY: 'true',
+      RATE_LIMIT_AUTH_MAX: '1000',
+      RATE_LIMIT_LOGIN_ACCOUNT_MAX: String(ACCOUNT_MAX),
+      RATE_LIMIT_LOGIN_ADDRESS_MAX: String(ADDRESS_MAX),
+    });
+    api = new Api(testApp.baseUrl);
   });
+  afterAll(() => testApp.close());
 
-  it('treats differently written forms of one email as one account', async () => {
-    const email = newEmail();
-    const spellings = [email.toUpperCase(), ` ${email} `, email.replace('target', 'TARGET')];
-    for (const spelling of spellings) await loginFrom(api, newClientIp(), spelling);
-    expect((await loginFrom(api, newClientIp(), email)).status).toBe(429);
-  });
-
-  it('leaves other accounts and the same address free to log in', async () => {
+  it('stops one address after its failed logins on an account, even with the right password', async () => {
+    const user = await registerUser(api, 'guessed');
     const ip = newClientIp();
-    const attacked = newEmail();
-    for (let attempt = 0; attempt < 4; attempt += 1) await loginFrom(api, ip, attacked);
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < ADDRESS_MAX; attempt += 1)
+      statuses.push((await loginFrom(api, ip, user.email)).status);
+    expect(statuses).toEqual([401, 401, 401]);
+    const limited = await loginFrom(api, ip, user.email, user.password);
+    expectErrorEnvelope(limited, 429, 'RATE_LIMITED');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    // Only that address, only that account.
+    expect((await loginFrom(api, newClientIp(), user.email, user.password)).status).toBe(200);
     const other = await registerUser(api, 'bystander');
     expect((await loginFrom(api, ip, other.email, other.password)).status).toBe(200);
   });
 
-  it('reports the account budget when it is the tighter one', async () => {
-    const response = await loginFrom(api, newClientIp(), newEmail());
-    expect(response.status).toBe(401);
-    expect(response.headers.get('ratelimit-limit')).toBe('3');
-    expect(response.headers.get('ratelimit-remaining')).toBe('2');
+  it('closes the account to new addresses under distributed guessing, but not to the owner', async () => {
+    const owner = await registerUser(api, 'besieged'); // registered from 127.0.0.1
+    for (let attempt = 0; attempt < ACCOUNT_MAX; attempt += 1)
+      expect((await loginFrom(api, newClientIp(), owner.email)).status).toBe(401);
+    // A new address (the next guesser, or the owner on a new network) is refused…
+    expectErrorEnvelope(
+      await loginFrom(api, newClientIp(), owner.email, owner.password),
+      429,
+      'RATE_LIMITED',
+    );
+    // …while the address the owner has logged in from before still gets in.
+    expect((await login(api, owner.email, owner.password)).status).toBe(200);
+    expect((await login(api, owner.email, 'wrong-password')).status).toBe(401);
+  });
+
+  it('does not use up the budgets with successful logins', async () => {
+    const user = await registerUser(api, 'frequent');
+    const ip = newClientIp();
+    for (let attempt = 0; attempt < ADDRESS_MAX + 3; attempt += 1)
+      expect((await loginFrom(api, ip, user.email, user.password)).status).toBe(200);
+    expect((await loginFrom(api, ip, user.email)).status).toBe(401);
+  });
+
+  it('counts concurrent guesses atomically: no more than the budget reach the password check', async () => {
+    const user = await registerUser(api, 'raced');
+    const ip = newClientIp();
+    const statuses = (
+      await Promise.all(Array.from({ length: 10 }, () => loginFrom(api, ip, user.email)))
+    ).map((response) => response.status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(ADDRESS_MAX);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(10 - ADDRESS_MAX);
+  });
+
+  it('treats differently written forms of one email as one account', async () => {
+    const email = newEmail();
+    const ip = newClientIp();
+    const spellings = [email.toUpperCase(), ` ${email} `, email.replace('target', 'TARGET')];
+    for (const spelling of spellings) await loginFrom(api, ip, spelling);
+    expect((await loginFrom(api, ip, email)).status).toBe(429);
   });
 
   it('does not count a malformed body against any account', async () => {
@@ -195,6 +245,7 @@ describe('rate limiting with REDIS_URL across three instances', () => {
       RATE_LIMIT_MAX: '6',
       RATE_LIMIT_AUTH_MAX: '4',
       RATE_LIMIT_LOGIN_ACCOUNT_MAX: '5',
+      RATE_LIMIT_LOGIN_ADDRESS_MAX: '4',
       // Test files run in parallel against one Redis: counters of their own.
       RATE_LIMIT_KEY_PREFIX: `test-${randomBytes(6).toString('hex')}:`,
     };
@@ -231,6 +282,16 @@ describe('rate limiting with REDIS_URL across three instances', () => {
     const email = newEmail();
     for (let attempt = 0; attempt < 5; attempt += 1)
       expect((await loginFrom(apis[attempt % 3], newClientIp(), email)).status).toBe(401);
-    expectLimited(await loginFrom(apis[2], newClientIp(), email), 5);
+    const limited = await loginFrom(apis[2], newClientIp(), email);
+    expectErrorEnvelope(limited, 429, 'RATE_LIMITED');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  });
+
+  it('shares the per-address login budget on an account between instances', async () => {
+    const email = newEmail();
+    const ip = newClientIp();
+    for (let attempt = 0; attempt < 4; attempt += 1)
+      expect((await loginFrom(apis[attempt % 3], ip, email)).status).toBe(401);
+    expectErrorEnvelope(await loginFrom(apis[1], ip, email), 429, 'RATE_LIMITED');
   });
 });

@@ -146,8 +146,10 @@ describe('API2:2023 broken authentication', () => {
         body: { refreshToken: session.refreshToken },
       });
       expect(rotated.status).toBe(200);
+      // From another device: a repeat by the same client within seconds would get the same pair.
       const replay = await api.post('/api/auth/refresh', {
         body: { refreshToken: session.refreshToken },
+        headers: { 'user-agent': 'thief-device/1.0' },
       });
       expectErrorEnvelope(replay, 401, 'UNAUTHORIZED');
       // The thief's replay also kills the legitimate holder's fresh tokens.

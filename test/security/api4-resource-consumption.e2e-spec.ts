@@ -176,6 +176,7 @@ describe('API4:2023 unrestricted resource consumption', () => {
 });
 
 describe('API4:2023 login brute force', () => {
+  /** Failed logins one address may make on one account (RATE_LIMIT_LOGIN_ADDRESS_MAX). */
   const ACCOUNT_MAX = 5;
   const AUTH_MAX = 12;
   let testApp: TestApp;
@@ -185,14 +186,14 @@ describe('API4:2023 login brute force', () => {
   beforeAll(async () => {
     testApp = await startTestApp({
       RATE_LIMIT_AUTH_MAX: String(AUTH_MAX),
-      RATE_LIMIT_LOGIN_ACCOUNT_MAX: String(ACCOUNT_MAX),
+      RATE_LIMIT_LOGIN_ADDRESS_MAX: String(ACCOUNT_MAX),
     });
     api = new Api(testApp.baseUrl);
     victim = await registerUser(api, 'victim');
   });
   afterAll(() => testApp.close());
 
-  it('answers 429 once an account has had its guesses, even for the right password', async () => {
+  it('answers 429 once an address has had its guesses at an account, even for the right password', async () => {
     for (let attempt = 1; attempt <= ACCOUNT_MAX; attempt += 1) {
       const guess = await login(api, victim.email, `wrong-password-${attempt}`);
       expectErrorEnvelope(guess, 401, 'UNAUTHORIZED');

@@ -62,17 +62,18 @@ describe('API6:2023 unrestricted access to sensitive business flows', () => {
     ).toBe(false);
   });
 
-  it('lets only one of several concurrent refreshes with the same token succeed', async () => {
+  it('turns several concurrent refreshes of one token into one new pair, not several', async () => {
     const session = await loginTokens(api, fan.email, fan.password);
     const attempts = await Promise.all(
       [1, 2, 3].map(() =>
         api.post('/api/auth/refresh', { body: { refreshToken: session.refreshToken } }),
       ),
     );
-    const statuses = attempts.map((attempt) => attempt.status).sort();
-    expect(statuses.filter((status) => status === 200).length).toBeLessThanOrEqual(1);
-    for (const attempt of attempts.filter((a) => a.status !== 200))
-      expectErrorEnvelope(attempt, 401, 'UNAUTHORIZED');
+    // Within the grace window the same client gets the same pair back (see sessions e2e):
+    // one rotation, so concurrency cannot multiply refresh tokens.
+    expect(attempts.map((attempt) => attempt.status)).toEqual([200, 200, 200]);
+    const issued = new Set(attempts.map((attempt) => attempt.body.user.refreshToken));
+    expect(issued.size).toBe(1);
   });
 
   it('stops a sign-up flood from one address with 429, without creating the extra accounts', async () => {

@@ -74,6 +74,8 @@ describe('log secrecy (built server, LOG_LEVEL=trace, DATABASE_LOGGING=true)', (
       RATE_LIMIT_MAX: '1000000',
       RATE_LIMIT_AUTH_MAX: '1000000',
       RATE_LIMIT_LOGIN_ACCOUNT_MAX: '1000000',
+      RATE_LIMIT_LOGIN_ADDRESS_MAX: '1000000',
+      RATE_LIMIT_ACCOUNT_CHANGE_MAX: '1000000',
       ...database.env,
     });
     api = new Api(server.baseUrl);

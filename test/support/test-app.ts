@@ -84,8 +84,12 @@ export async function startTestCluster(
   };
 }
 
-/** One instance on a random port; its `close()` is idempotent and leaves the database alone. */
-async function launch(env: Record<string, string>): Promise<TestApp> {
+/**
+ * One instance on a random port over an existing database (e.g. from
+ * `createTestDatabase({ shareable: true })`), as a restart would find it; its `close()` is
+ * idempotent and leaves the database alone.
+ */
+export async function launch(env: Record<string, string>): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: 'test',
     JWT_SECRET: TEST_JWT_SECRET,
@@ -93,6 +97,8 @@ async function launch(env: Record<string, string>): Promise<TestApp> {
     RATE_LIMIT_MAX: '100000',
     RATE_LIMIT_AUTH_MAX: '100000',
     RATE_LIMIT_LOGIN_ACCOUNT_MAX: '100000',
+    RATE_LIMIT_LOGIN_ADDRESS_MAX: '100000',
+    RATE_LIMIT_ACCOUNT_CHANGE_MAX: '100000',
     RATE_LIMIT_MAIL_ACCOUNT_MAX: '100000',
     // Background delivery would add statements to query-counting tests and .eml files to the
     // working tree: suites about mail turn it on (test/support/mail.ts).

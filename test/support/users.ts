@@ -21,10 +21,17 @@ export function newCredentials(prefix = 'user') {
   };
 }
 
-/** Registers a user with unique credentials and returns them with its tokens and id. */
-export async function registerUser(api: Api, prefix = 'user'): Promise<RegisteredUser> {
+/**
+ * Registers a user with unique credentials and returns them with its tokens and id. `headers`
+ * go with the request (e.g. `x-forwarded-for` to register from another client address).
+ */
+export async function registerUser(
+  api: Api,
+  prefix = 'user',
+  headers?: Record<string, string>,
+): Promise<RegisteredUser> {
   const credentials = newCredentials(prefix);
-  const response = await api.post('/api/users', { body: { user: credentials } });
+  const response = await api.post('/api/users', { body: { user: credentials }, headers });
   if (response.status !== 201)
     throw new Error(`registration failed: ${response.status} ${JSON.stringify(response.body)}`);
   return {

@@ -20,7 +20,15 @@ class AdminRoutes {
 }
 
 const caller = (role: Role): { user: AuthenticatedUser } => ({
-  user: { id: 1, username: 'jake', email: 'j@x.io', role, sessionId: 's', token: 't' },
+  user: {
+    id: 1,
+    username: 'jake',
+    email: 'j@x.io',
+    role,
+    sessionId: 's',
+    authTime: new Date(),
+    token: 't',
+  },
 });
 
 describe('RolesGuard', () => {

@@ -68,6 +68,22 @@ export class EmailNotVerifiedError extends DomainError {
   }
 }
 
+/**
+ * 403: a sensitive change needs recent authentication: the current password in the request
+ * (`currentPassword`), or an access token from a login at most a few minutes old. Not a 401:
+ * the token is valid, and clients treat 401 as "log out".
+ */
+export class ReauthenticationRequiredError extends DomainError {
+  readonly status = 403;
+  readonly code = ErrorCode.ReauthenticationRequired;
+  constructor(readonly reason: string) {
+    super(`currentPassword ${reason}`);
+  }
+  override get fields(): FieldErrors {
+    return { currentPassword: [this.reason] };
+  }
+}
+
 /** 401: missing, invalid or revoked credentials. */
 export class UnauthorizedError extends DomainError {
   readonly status = 401;

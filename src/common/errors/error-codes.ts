@@ -7,6 +7,7 @@ export const ErrorCode = {
   Forbidden: 'FORBIDDEN',
   AccountDisabled: 'ACCOUNT_DISABLED',
   EmailNotVerified: 'EMAIL_NOT_VERIFIED',
+  ReauthenticationRequired: 'REAUTHENTICATION_REQUIRED',
   NotFound: 'NOT_FOUND',
   RouteNotFound: 'ROUTE_NOT_FOUND',
   MethodNotAllowed: 'METHOD_NOT_ALLOWED',

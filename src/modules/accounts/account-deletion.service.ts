@@ -4,7 +4,6 @@ import { CacheService } from '../../common/cache/cache.service.js';
 import { NotFoundError } from '../../common/errors/domain-errors.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import { AuditService } from '../audit/index.js';
-import { AuthService } from '../auth/index.js';
 import { MailOutbox } from '../mail/index.js';
 import { TagsService } from '../tags/index.js';
 import { User, UsersService } from '../users/index.js';
@@ -18,7 +17,6 @@ import { User, UsersService } from '../users/index.js';
 @Injectable()
 export class AccountDeletionService {
   constructor(
-    private readonly auth: AuthService,
     private readonly outbox: MailOutbox,
     private readonly audit: AuditService,
     private readonly tags: TagsService,
@@ -26,8 +24,8 @@ export class AccountDeletionService {
     private readonly tx: TransactionRunner,
   ) {}
 
-  async delete(caller: AuthenticatedUser, currentPassword: string): Promise<void> {
-    await this.auth.assertCurrentPassword(caller, currentPassword, 'deleting the account');
+  /** The caller has re-authenticated (RequireRecentAuth on the route). */
+  async delete(caller: AuthenticatedUser): Promise<void> {
     await this.tx.run(async (manager) => {
       const user = await manager.findOneBy(User, { id: caller.id });
       if (!user) throw new NotFoundError('user', caller.id);

@@ -2,7 +2,6 @@ import { Body, Controller, Delete, HttpCode, Post } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiConflictResponse,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiOperation,
   ApiTags,
@@ -14,7 +13,8 @@ import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js'
 import { CurrentUser } from '../../common/auth/current-user.decorator.js';
 import { ErrorEnvelope } from '../../common/errors/error-envelope.js';
 import { Origin, type RequestOrigin } from '../../common/http/request-origin.js';
-import { RateLimit, RateLimitPerAccount } from '../../common/rate-limit/rate-limit.guard.js';
+import { RateLimit } from '../../common/rate-limit/rate-limit.guard.js';
+import { RequireRecentAuth } from '../auth/index.js';
 import { AccountDeletionService } from './account-deletion.service.js';
 import {
   DeleteAccountDto,
@@ -28,11 +28,6 @@ import { PasswordResetService } from './password-reset.service.js';
 
 const FORGOT_ANSWER =
   'If an account exists for this address, a password reset link has been sent to it.';
-
-/** The email a forgot-password body targets (unvalidated when the rate limit reads it). */
-function forgotEmail(body: unknown): unknown {
-  return (body as { email?: unknown } | null | undefined)?.email;
-}
 
 /** Email verification, password reset and account deletion (beyond RealWorld). */
 @ApiTags('Account lifecycle')
@@ -90,7 +85,6 @@ export class AccountsController {
   @HttpCode(202)
   @Public()
   @RateLimit('auth')
-  @RateLimitPerAccount(forgotEmail, 'mail')
   @ApiOperation({
     summary: 'Mail a password reset link (same answer whether or not the account exists)',
   })
@@ -123,16 +117,19 @@ export class AccountsController {
   @HttpCode(204)
   @RateLimit('auth')
   @AllowUnverified()
+  @RequireRecentAuth()
   @ApiOperation({
     summary: 'Delete your account and its data (articles, comments, favorites, follows)',
-    description: 'Needs the current password. Every session ends; this cannot be undone.',
+    description:
+      'Needs recent authentication: `currentPassword` in the body, or an access token from a ' +
+      'login less than RECENT_AUTH_MAX_AGE_SECONDS old. Every session ends; this cannot be undone.',
   })
   @ApiNoContentResponse({ description: 'The account is gone' })
-  @ApiForbiddenResponse({ description: 'The current password is wrong', type: ErrorEnvelope })
   async deleteAccount(
     @CurrentUser() caller: AuthenticatedUser,
-    @Body() body: DeleteAccountDto,
+    // Validated (unknown fields → 422); the guard has already checked `currentPassword`.
+    @Body() _body: DeleteAccountDto,
   ): Promise<void> {
-    await this.deletion.delete(caller, body.currentPassword);
+    await this.deletion.delete(caller);
   }
 }

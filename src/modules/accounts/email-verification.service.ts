@@ -59,34 +59,27 @@ export class EmailVerificationService extends AccountLifecycle {
   }
 
   async requestEmailChange(
-    caller: AuthenticatedUser,
+    manager: EntityManager,
+    user: User,
     newEmail: string,
     origin: RequestOrigin,
   ): Promise<void> {
-    await this.tx.run(async (manager) => {
-      const user = await manager.findOneBy(User, { id: caller.id });
-      if (!user) throw new NotFoundError('user', caller.id);
-      if (await manager.existsBy(User, { email: newEmail })) throw new ConflictError('email');
-      const token = await this.tokens.issue(
-        manager,
-        user.id,
-        'email_change',
-        newEmail,
-        this.config.accounts.emailVerificationTtlSeconds,
-      );
-      await this.outbox.enqueue(
-        manager,
-        this.mails.confirmNewEmail(newEmail, user.username, token),
-      );
-      await this.outbox.enqueue(
-        manager,
-        this.mails.emailChangeRequested(user.email, user.username, newEmail),
-      );
-      await this.audit.record(
-        { event: 'email.change_requested', actorId: user.id, targetId: user.id, origin },
-        manager,
-      );
-    });
+    const token = await this.tokens.issue(
+      manager,
+      user.id,
+      'email_change',
+      newEmail,
+      this.config.accounts.emailVerificationTtlSeconds,
+    );
+    await this.outbox.enqueue(manager, this.mails.confirmNewEmail(newEmail, user.username, token));
+    await this.outbox.enqueue(
+      manager,
+      this.mails.emailChangeRequested(user.email, user.username, newEmail),
+    );
+    await this.audit.record(
+      { event: 'email.change_requested', actorId: user.id, targetId: user.id, origin },
+      manager,
+    );
   }
 
   /** Redeems a verification or email change link. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ValidationError } from '../../common/errors/domain-errors.js';
 import type { RequestOrigin } from '../../common/http/request-origin.js';
+import { accountKey, RateLimiter } from '../../common/rate-limit/rate-limiter.js';
 import { AppConfig } from '../../config/app.config.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import { AuditService } from '../audit/index.js';
@@ -23,6 +24,7 @@ export class PasswordResetService {
     private readonly hasher: PasswordHasher,
     private readonly tx: TransactionRunner,
     private readonly config: AppConfig,
+    private readonly limiter: RateLimiter,
   ) {}
 
   /**
@@ -30,8 +32,17 @@ export class PasswordResetService {
    * caller answers the same either way, and both paths run the same lookup in a transaction.
    */
   async forgot(email: string, origin: RequestOrigin): Promise<void> {
+    const address = email.trim().toLowerCase();
+    // Per account (whatever the client address), counted for unknown addresses alike: a 429
+    // must not tell which addresses have accounts.
+    await this.limiter.consume([
+      {
+        key: `account-mail:${accountKey(address)}`,
+        limit: this.config.rateLimit.mailAccountMax,
+      },
+    ]);
     await this.tx.run(async (manager) => {
-      const user = await manager.findOneBy(User, { email: email.trim().toLowerCase() });
+      const user = await manager.findOneBy(User, { email: address });
       if (!user) return;
       const token = await this.tokens.issue(
         manager,

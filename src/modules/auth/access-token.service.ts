@@ -6,6 +6,11 @@ export interface AccessTokenClaims {
   sub: string;
   sid: string;
   typ: 'access';
+  /**
+   * When the user last really authenticated (seconds since the epoch, OIDC's `auth_time`):
+   * the session's login, unchanged by refreshes. Sensitive changes require it to be recent.
+   */
+  auth_time: number;
   /** Set by the signer from the configured TTL. */
   exp?: number;
 }
@@ -19,8 +24,13 @@ export const JWT_AUDIENCE = 'conduit-api';
 export class AccessTokenService {
   constructor(private readonly jwt: JwtService) {}
 
-  issue(userId: number, sessionId: string): Promise<string> {
-    const claims: AccessTokenClaims = { sub: String(userId), sid: sessionId, typ: 'access' };
+  issue(userId: number, sessionId: string, authTime: Date): Promise<string> {
+    const claims: AccessTokenClaims = {
+      sub: String(userId),
+      sid: sessionId,
+      typ: 'access',
+      auth_time: Math.floor(authTime.getTime() / 1000),
+    };
     return this.jwt.signAsync(claims);
   }
 }

@@ -1,5 +1,4 @@
 import type { EntityManager } from 'typeorm';
-import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js';
 import type { RequestOrigin } from '../../common/http/request-origin.js';
 import type { User } from '../users/index.js';
 
@@ -12,11 +11,12 @@ export abstract class AccountLifecycle {
   abstract registered(manager: EntityManager, user: User): Promise<void>;
 
   /**
-   * `PUT /api/user` with a new email: the address changes only once the new one confirms; the
-   * old one is told. The caller has re-authenticated.
+   * `PUT /api/user` with a new, available email, inside its transaction: the address changes
+   * only once the new one confirms; the old one is told. The caller has re-authenticated.
    */
   abstract requestEmailChange(
-    caller: AuthenticatedUser,
+    manager: EntityManager,
+    user: User,
     newEmail: string,
     origin: RequestOrigin,
   ): Promise<void>;

@@ -1,8 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
 import {
   ApiConflictResponse,
+  ApiForbiddenResponse,
   ApiOperation,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ErrorEnvelope } from '../../common/errors/error-envelope.js';
@@ -10,18 +12,14 @@ import { AllowUnverified, Public } from '../../common/auth/auth.decorators.js';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js';
 import { CurrentUser } from '../../common/auth/current-user.decorator.js';
 import { Origin, type RequestOrigin } from '../../common/http/request-origin.js';
-import { RateLimit, RateLimitPerAccount } from '../../common/rate-limit/rate-limit.guard.js';
+import { RateLimit } from '../../common/rate-limit/rate-limit.guard.js';
 import { UsersService } from '../users/index.js';
 import { AuthService } from './auth.service.js';
+import { SessionsService } from './sessions.service.js';
 import { LoginDto } from './dto/login.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
 import { UpdateUserDto } from './dto/update-user.dto.js';
 import { UserResponse } from './dto/user.response.js';
-
-/** The email a login body targets; the body is still unvalidated when the rate limit reads it. */
-function loginEmail(body: unknown): unknown {
-  return (body as { user?: { email?: unknown } } | null | undefined)?.user?.email;
-}
 
 /** The RealWorld account endpoints: register, login, current user. */
 @ApiTags('User and Authentication')
@@ -30,6 +28,7 @@ export class AccountController {
   constructor(
     private readonly authService: AuthService,
     private readonly usersService: UsersService,
+    private readonly sessions: SessionsService,
   ) {}
 
   @Post('users')
@@ -49,9 +48,13 @@ export class AccountController {
   @HttpCode(200)
   @Public()
   @RateLimit('auth')
-  @RateLimitPerAccount(loginEmail)
   @ApiOperation({ summary: 'Log in with email and password; starts a new session' })
   @ApiUnauthorizedResponse({ description: 'Email or password is invalid', type: ErrorEnvelope })
+  @ApiTooManyRequestsResponse({
+    description:
+      'Too many requests from this address, too many failed logins on this account from this address, or (for addresses that never logged into it) on this account',
+    type: ErrorEnvelope,
+  })
   async login(@Body() body: LoginDto, @Origin() origin: RequestOrigin): Promise<UserResponse> {
     const issued = await this.authService.login(body.user.email, body.user.password, origin);
     return UserResponse.of(issued.user, issued.accessToken, issued.refreshToken);
@@ -65,8 +68,17 @@ export class AccountController {
 
   @Put('user')
   @AllowUnverified()
-  @ApiOperation({ summary: 'Update the current user (email, username, password, bio, image)' })
+  @ApiOperation({
+    summary: 'Update the current user (email, username, password, bio, image)',
+    description:
+      'Changing email or password needs `currentPassword` or an access token from a login less than RECENT_AUTH_MAX_AGE_SECONDS old (refreshes keep the login time). Identity changes count against the auth rate-limit budget.',
+  })
   @ApiConflictResponse({ description: 'Email or username already taken', type: ErrorEnvelope })
+  @ApiForbiddenResponse({
+    description: 'REAUTHENTICATION_REQUIRED: send `currentPassword`, or log in again',
+    type: ErrorEnvelope,
+  })
+  @ApiTooManyRequestsResponse({ description: 'Too many identity changes', type: ErrorEnvelope })
   async update(
     @CurrentUser() caller: AuthenticatedUser,
     @Body() body: UpdateUserDto,

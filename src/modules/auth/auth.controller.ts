@@ -28,7 +28,8 @@ export class AuthController {
   @Public()
   @RateLimit('auth')
   @ApiOperation({
-    summary: 'Exchange a refresh token for new tokens (single use; reuse revokes the session)',
+    summary:
+      'Exchange a refresh token for new tokens (single use; reuse revokes the session, except a repeat by the same client within REFRESH_GRACE_SECONDS, which gets the same pair)',
   })
   async refresh(
     @Body() body: RefreshTokenDto,

@@ -17,6 +17,9 @@ import { AuthService } from './auth.service.js';
 import { RefreshToken } from './entities/refresh-token.entity.js';
 import { Session } from './entities/session.entity.js';
 import { JwtStrategy } from './jwt.strategy.js';
+import { LoginThrottle } from './login-throttle.js';
+import { RecentAuthService } from './recent-auth.service.js';
+import { RecentAuthGuard } from './require-recent-auth.decorator.js';
 import { SessionOwnershipPolicy } from './session-ownership.policy.js';
 import { SessionsService } from './sessions.service.js';
 
@@ -47,7 +50,10 @@ import { SessionsService } from './sessions.service.js';
     AccessTokenService,
     JwtStrategy,
     SessionOwnershipPolicy,
+    LoginThrottle,
+    RecentAuthService,
+    RecentAuthGuard,
   ],
-  exports: [SessionsService, AuthService],
+  exports: [SessionsService, RecentAuthService, RecentAuthGuard],
 })
 export class AuthModule {}

@@ -1,12 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import {
-  AccountDisabledError,
-  ForbiddenError,
-  UnauthorizedError,
-} from '../../common/errors/domain-errors.js';
+import { AccountDisabledError, UnauthorizedError } from '../../common/errors/domain-errors.js';
 import type { RequestOrigin } from '../../common/http/request-origin.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
-import { AuditService } from '../audit/index.js';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js';
 import {
   PasswordHasher,
@@ -15,8 +10,12 @@ import {
   type User,
   type UserChanges,
 } from '../users/index.js';
+import { AuditService } from '../audit/index.js';
 import { AccessTokenService } from './access-token.service.js';
 import { AccountLifecycle } from './account-lifecycle.js';
+import type { Session } from './entities/session.entity.js';
+import { LoginThrottle } from './login-throttle.js';
+import { RecentAuthService } from './recent-auth.service.js';
 import { SessionsService } from './sessions.service.js';
 
 /** A user with a fresh pair of tokens. */
@@ -26,7 +25,10 @@ export interface IssuedCredentials {
   refreshToken: string;
 }
 
-/** Registration, login and token refresh; the rules of who gets which token. */
+/** What PUT /api/user may change, plus the optional proof of ownership. */
+export type AccountChanges = UserChanges & { currentPassword?: string };
+
+/** Registration, login, token refresh and account changes; the rules of who gets which token. */
 @Injectable()
 export class AuthService {
   constructor(
@@ -35,52 +37,62 @@ export class AuthService {
     private readonly accessTokens: AccessTokenService,
     private readonly hasher: PasswordHasher,
     private readonly tx: TransactionRunner,
+    private readonly loginThrottle: LoginThrottle,
+    private readonly recentAuth: RecentAuthService,
     private readonly audit: AuditService,
     private readonly lifecycle: AccountLifecycle,
   ) {}
 
   /** Creates the account and its first session in one transaction. */
-  async register(input: Omit<NewUser, 'role'>, origin: RequestOrigin): Promise<IssuedCredentials> {
+  async register(input: Omit<NewUser, 'role'>, client: RequestOrigin): Promise<IssuedCredentials> {
     const prepared = await this.usersService.prepare({ ...input, role: 'user' });
     const { user, session, refreshToken } = await this.tx.run(async (manager) => {
       const created = await this.usersService.insert(manager, prepared);
       await this.lifecycle.registered(manager, created);
-      return { user: created, ...(await this.sessions.start(manager, created.id, origin)) };
+      return { user: created, ...(await this.sessions.start(manager, created.id, client)) };
     });
-    return { user, refreshToken, accessToken: await this.accessTokens.issue(user.id, session.id) };
+    return { user, refreshToken, accessToken: await this.issueAccessToken(user, session) };
   }
 
   /** Checks the credentials; every attempt, successful or not, is audited. */
-  async login(email: string, password: string, origin: RequestOrigin): Promise<IssuedCredentials> {
+  async login(email: string, password: string, client: RequestOrigin): Promise<IssuedCredentials> {
     const account = await this.usersService.findWithPasswordByEmail(email);
-    const valid = await this.hasher.verify(account?.passwordHash, password);
+    const attempt = await this.loginThrottle.admit(email, client.ip, account?.id);
+    let valid: boolean;
+    try {
+      valid = await this.hasher.verify(account?.passwordHash, password);
+    } catch (error) {
+      await attempt.release(); // e.g. 503 while hashing is saturated: no guess was made
+      throw error;
+    }
     if (!account || !valid) {
       await this.audit.record({
         event: 'login.failed',
         targetId: account?.id ?? null,
-        origin,
+        origin: client,
         details: { reason: account ? 'wrong_password' : 'unknown_email' },
       });
       throw new UnauthorizedError('email or password is invalid');
     }
+    await attempt.release();
     // Said only to whoever knows the password: no oracle for which accounts are disabled.
     if (account.disabledAt) {
       await this.audit.record({
         event: 'login.failed',
         targetId: account.id,
-        origin,
+        origin: client,
         details: { reason: 'account_disabled' },
       });
       throw new AccountDisabledError();
     }
     const { session, refreshToken } = await this.tx.run(async (manager) => {
-      const started = await this.sessions.start(manager, account.id, origin);
+      const started = await this.sessions.start(manager, account.id, client);
       await this.audit.record(
         {
           event: 'login.succeeded',
           actorId: account.id,
           targetId: account.id,
-          origin,
+          origin: client,
           details: { sessionId: started.session.id },
         },
         manager,
@@ -88,59 +100,58 @@ export class AuthService {
       return started;
     });
     const user = await this.usersService.getById(account.id);
-    return { user, refreshToken, accessToken: await this.accessTokens.issue(user.id, session.id) };
+    return { user, refreshToken, accessToken: await this.issueAccessToken(user, session) };
   }
 
-  async refresh(refreshToken: string, origin?: RequestOrigin): Promise<IssuedCredentials> {
-    const rotated = await this.sessions.rotate(refreshToken, origin);
+  /** Rotates the refresh token; the access token keeps the session's `auth_time`. */
+  async refresh(refreshToken: string, client: RequestOrigin): Promise<IssuedCredentials> {
+    const rotated = await this.sessions.rotate(refreshToken, client, (user, session) =>
+      this.issueAccessToken(user, session),
+    );
     return {
       user: rotated.user,
       refreshToken: rotated.refreshToken,
-      accessToken: await this.accessTokens.issue(rotated.user.id, rotated.session.id),
+      accessToken: rotated.accessToken,
     };
   }
 
   /**
-   * `PUT /api/user`. A new password ends every other session (whoever knew the old one is
-   * logged out) and is audited. A new email needs the current password and only starts the
-   * confirmation flow: the address changes when the new one confirms.
+   * PUT /api/user. Identity changes (email, username, password, or a `currentPassword` to
+   * check) count against the address's auth budget and the account's change budget before
+   * anything is looked up; email and password changes also need recent authentication. A new
+   * password ends every other session (whoever knew the old one is logged out) and is audited.
+   * A new email only starts the confirmation flow: the address changes when the new one
+   * confirms (AccountLifecycle).
    */
   async updateAccount(
     caller: AuthenticatedUser,
-    { currentPassword, ...changes }: UserChanges & { currentPassword?: string },
-    origin: RequestOrigin,
+    changes: AccountChanges,
+    client: RequestOrigin,
   ): Promise<User> {
-    const newEmail = changes.email?.toLowerCase();
-    if (newEmail !== undefined && newEmail !== caller.email) {
-      await this.assertCurrentPassword(caller, currentPassword, 'changing the email');
-      await this.lifecycle.requestEmailChange(caller, newEmail, origin);
-    }
-    delete changes.email;
-    const user = await this.usersService.update(caller.id, changes);
-    if (changes.password !== undefined) {
+    const { currentPassword, ...fields } = changes;
+    const emailChange =
+      fields.email !== undefined && fields.email.toLowerCase() !== caller.email.toLowerCase();
+    const passwordChange = fields.password !== undefined;
+    const usernameChange = fields.username !== undefined && fields.username !== caller.username;
+    if (emailChange || passwordChange || usernameChange || currentPassword !== undefined)
+      await this.recentAuth.countAttempt(caller, client.ip ?? 'unknown');
+    if (emailChange || passwordChange) await this.recentAuth.assertRecent(caller, currentPassword);
+    const user = await this.usersService.update(caller.id, fields, (manager, current, email) =>
+      this.lifecycle.requestEmailChange(manager, current, email, client),
+    );
+    if (passwordChange) {
       await this.sessions.revokeAllExcept(caller.id, caller.sessionId);
       await this.audit.record({
         event: 'password.changed',
         actorId: caller.id,
         targetId: caller.id,
-        origin,
+        origin: client,
       });
     }
     return user;
   }
 
-  /**
-   * Re-authentication for sensitive changes: the current password must come with the request.
-   */
-  async assertCurrentPassword(
-    caller: { email: string },
-    password: string | undefined,
-    action: string,
-  ): Promise<void> {
-    const account = await this.usersService.findWithPasswordByEmail(caller.email);
-    const valid =
-      password !== undefined && (await this.hasher.verify(account?.passwordHash, password));
-    if (!valid)
-      throw new ForbiddenError(`${action} needs your current password in "currentPassword"`);
+  private issueAccessToken(user: User, session: Session): Promise<string> {
+    return this.accessTokens.issue(user.id, session.id, session.authenticatedAt);
   }
 }

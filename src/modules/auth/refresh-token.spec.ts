@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { generateRefreshToken, hashRefreshToken } from './refresh-token.js';
+import {
+  clientFingerprint,
+  generateRefreshToken,
+  hashRefreshToken,
+  openSuccessor,
+  sealSuccessor,
+} from './refresh-token.js';
 
 describe('refresh tokens', () => {
   it('are 256 random bits in base64url', () => {
@@ -18,5 +24,33 @@ describe('refresh tokens', () => {
     expect(hashRefreshToken(token)).toBe(hash);
     expect(hash).not.toContain(token);
     expect(hashRefreshToken(generateRefreshToken())).not.toBe(hash);
+  });
+
+  describe('sealed successors', () => {
+    const successor = { refreshToken: 'next-refresh', accessToken: 'next.access.jwt', client: 'c' };
+
+    it('open with the rotated token and nothing else', () => {
+      const token = generateRefreshToken();
+      const sealed = sealSuccessor(token, successor);
+      expect(openSuccessor(token, sealed)).toEqual(successor);
+      expect(openSuccessor(generateRefreshToken(), sealed)).toBeUndefined();
+      expect(openSuccessor(hashRefreshToken(token), sealed)).toBeUndefined();
+    });
+
+    it('hold neither token in the clear and refuse tampering', () => {
+      const token = generateRefreshToken();
+      const sealed = sealSuccessor(token, successor);
+      expect(sealed).not.toContain('next-refresh');
+      const bytes = Buffer.from(sealed, 'base64url');
+      bytes[bytes.length - 1] ^= 1;
+      expect(openSuccessor(token, bytes.toString('base64url'))).toBeUndefined();
+    });
+
+    it('fingerprint the client by address and user agent', () => {
+      const phone = clientFingerprint({ ip: '10.0.0.1', userAgent: 'phone' });
+      expect(clientFingerprint({ ip: '10.0.0.1', userAgent: 'phone' })).toBe(phone);
+      expect(clientFingerprint({ ip: '10.0.0.2', userAgent: 'phone' })).not.toBe(phone);
+      expect(clientFingerprint({ ip: '10.0.0.1', userAgent: 'laptop' })).not.toBe(phone);
+    });
   });
 });

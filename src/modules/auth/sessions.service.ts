@@ -15,7 +15,13 @@ import { User } from '../users/index.js';
 import { RefreshToken } from './entities/refresh-token.entity.js';
 import { Session } from './entities/session.entity.js';
 import type { ListSessionsQuery } from './dto/list-sessions.query.js';
-import { generateRefreshToken, hashRefreshToken } from './refresh-token.js';
+import {
+  clientFingerprint,
+  generateRefreshToken,
+  hashRefreshToken,
+  openSuccessor,
+  sealSuccessor,
+} from './refresh-token.js';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -33,6 +39,17 @@ const SESSION_LIST: ListDefinition<Session> = {
 export interface ClientInfo {
   userAgent?: string;
   ip?: string;
+}
+
+/** Signs the access token that goes with a rotated refresh token. */
+export type AccessTokenIssuer = (user: User, session: Session) => Promise<string>;
+
+/** A session's new pair of tokens. */
+export interface RotatedPair {
+  session: Session;
+  user: User;
+  refreshToken: string;
+  accessToken: string;
 }
 
 export type RevokeReason =
@@ -79,6 +96,7 @@ export class SessionsService {
       userAgent: client.userAgent?.slice(0, 512) ?? null,
       ip: client.ip?.slice(0, 64) ?? null,
       createdAt: now,
+      authenticatedAt: now,
       lastUsedAt: now,
       expiresAt: new Date(now.getTime() + this.config.auth.refreshTokenTtlSeconds * 1000),
       revokedAt: null,
@@ -90,40 +108,63 @@ export class SessionsService {
   }
 
   /**
-   * Exchanges a refresh token for a new one in the same session. A token that was already
-   * used revokes the session and fails; so does one of a revoked or expired session.
+   * Exchanges a refresh token for a new pair in the same session. A token that was already used
+   * revokes the session and fails; so does one of a revoked or expired session.
+   *
+   * Grace: the same token presented again within REFRESH_GRACE_SECONDS of its rotation, by the
+   * same client (address and user agent), while the pair it produced is still unused, gets that
+   * same pair back: two tabs refreshing at once, or a retry after a lost response, must not log
+   * the user out. Anything else (later, another client, or after the successor was used) is
+   * reuse. The pair is kept sealed under the old token, so only its holder can read it.
    */
   async rotate(
     token: string,
-    origin?: RequestOrigin,
-  ): Promise<{ session: Session; user: User; refreshToken: string }> {
+    client: ClientInfo,
+    issueAccessToken: AccessTokenIssuer,
+  ): Promise<RotatedPair> {
+    const tokenHash = hashRefreshToken(token);
     const outcome = await this.tx.run(async (manager) => {
       const stored = await manager.findOne(RefreshToken, {
-        where: { tokenHash: hashRefreshToken(token) },
+        where: { tokenHash },
         relations: { session: { user: true } },
       });
       if (!stored?.session?.user) return { kind: 'unknown' as const };
       const session = stored.session;
+      const user = session.user as User;
       if (session.revokedAt || session.expiresAt.getTime() <= Date.now())
         return { kind: 'inactive' as const };
 
-      // Conditional update: of two concurrent exchanges of one token, exactly one wins.
-      const claimed = await manager.update(
-        RefreshToken,
-        { id: stored.id, usedAt: IsNull() },
-        { usedAt: new Date() },
-      );
-      if (claimed.affected !== 1) {
-        return { kind: 'reused' as const, sessionId: session.id };
+      if (!stored.usedAt) {
+        // The successor is prepared first, so the claim and the sealed pair are one write.
+        const now = new Date();
+        const refreshToken = generateRefreshToken();
+        const accessToken = await issueAccessToken(user, session);
+        const successorSealed = sealSuccessor(token, {
+          refreshToken,
+          accessToken,
+          client: clientFingerprint(client),
+        });
+        // Conditional update: of two concurrent exchanges of one token, exactly one claims it.
+        const claimed = await manager.update(
+          RefreshToken,
+          { id: stored.id, usedAt: IsNull() },
+          { usedAt: now, successorSealed },
+        );
+        if (claimed.affected === 1) {
+          await manager.update(Session, { id: session.id }, { lastUsedAt: now });
+          await this.insertRefreshToken(manager, session.id, refreshToken);
+          return { kind: 'rotated' as const, session, user, refreshToken, accessToken };
+        }
       }
-      await manager.update(Session, { id: session.id }, { lastUsedAt: new Date() });
-      const refreshToken = await this.addRefreshToken(manager, session.id);
-      return { kind: 'rotated' as const, session, user: session.user as User, refreshToken };
+      // Used before, or claimed by a concurrent request since: read what the winner committed.
+      const current = await manager.findOneBy(RefreshToken, { id: stored.id });
+      const successor = current && (await this.graceSuccessor(manager, token, current, client));
+      if (successor) return { kind: 'rotated' as const, session, user, ...successor };
+      return { kind: 'reused' as const, sessionId: session.id };
     });
-
     if (outcome.kind === 'rotated') return outcome;
     if (outcome.kind === 'reused') {
-      await this.revoke(outcome.sessionId, 'refresh_token_reuse', origin);
+      await this.revoke(outcome.sessionId, 'refresh_token_reuse', client);
       this.logger.warn(
         { sessionId: outcome.sessionId },
         'refresh token reuse detected; session revoked',
@@ -135,6 +176,27 @@ export class SessionsService {
     throw new UnauthorizedError(
       outcome.kind === 'inactive' ? 'session has ended' : 'refresh token is invalid',
     );
+  }
+
+  /** The pair a used token produced, if this presentation is within its grace (see rotate). */
+  private async graceSuccessor(
+    manager: EntityManager,
+    token: string,
+    used: RefreshToken,
+    client: ClientInfo,
+  ): Promise<{ refreshToken: string; accessToken: string } | undefined> {
+    const graceMs = this.config.auth.refreshGraceSeconds * 1000;
+    if (graceMs === 0 || !used.usedAt || !used.successorSealed) return undefined;
+    if (Date.now() - used.usedAt.getTime() > graceMs) return undefined;
+    const successor = openSuccessor(token, used.successorSealed);
+    if (!successor || successor.client !== clientFingerprint(client)) return undefined;
+    const next = await manager.findOne(RefreshToken, {
+      where: { tokenHash: hashRefreshToken(successor.refreshToken) },
+      select: { id: true, usedAt: true },
+    });
+    // The family has moved on: whoever presents the old token now is not the client that did.
+    if (!next || next.usedAt) return undefined;
+    return { refreshToken: successor.refreshToken, accessToken: successor.accessToken };
   }
 
   /**
@@ -237,20 +299,39 @@ export class SessionsService {
       email: user.email,
       role: user.role,
       sessionId,
+      authTime: session.authenticatedAt,
       token,
       emailVerified: user.emailVerifiedAt !== null,
     };
   }
 
+  /**
+   * Whether the user ever started a session from this address: a device of the owner, which
+   * keeps its own login budget while the account is under distributed attack.
+   */
+  hasStartedFrom(userId: number, ip: string | undefined): Promise<boolean> {
+    if (!ip) return Promise.resolve(false);
+    return this.sessions.exists({ where: { userId, ip: ip.slice(0, 64) } });
+  }
+
   private async addRefreshToken(manager: EntityManager, sessionId: string): Promise<string> {
     const token = generateRefreshToken();
+    await this.insertRefreshToken(manager, sessionId, token);
+    return token;
+  }
+
+  private async insertRefreshToken(
+    manager: EntityManager,
+    sessionId: string,
+    token: string,
+  ): Promise<void> {
     await manager.insert(RefreshToken, {
       id: randomUUID(),
       sessionId,
       tokenHash: hashRefreshToken(token),
       createdAt: new Date(),
       usedAt: null,
+      successorSealed: null,
     });
-    return token;
   }
 }

@@ -5,11 +5,12 @@
 export { UsersModule } from './users.module.js';
 export {
   UsersService,
+  type AdminBootstrapOutcome,
   type NewUser,
   type PreparedUser,
   type UserChanges,
 } from './users.service.js';
-export { PasswordHasher } from './password-hasher.js';
+export { PasswordHasher, type HashingLimits } from './password-hasher.js';
 export { User } from './entities/user.entity.js';
 export {
   BioField,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
@@ -32,6 +33,12 @@ export interface UserChanges {
   bio?: string | null;
   image?: string | null;
 }
+
+/** What the administrator bootstrap did; `refused` says what it did not do and why. */
+export type AdminBootstrapOutcome =
+  | { kind: 'created'; user: User; requestedUsername: string }
+  | { kind: 'present'; user: User }
+  | { kind: 'refused'; reason: string };
 
 const USER_LIST: ListDefinition<User> = {
   name: 'users',
@@ -85,6 +92,16 @@ export class UsersService {
       .getOne();
   }
 
+  /** The user's password hash alone, for re-authentication checks. */
+  async findPasswordHash(id: number): Promise<string | undefined> {
+    const user = await this.users
+      .createQueryBuilder('user')
+      .select(['user.id', 'user.passwordHash'])
+      .where('user.id = :id', { id })
+      .getOne();
+    return user?.passwordHash;
+  }
+
   /** Hashes the password up front, so no transaction stays open during the slow argon2 work. */
   async prepare(input: NewUser): Promise<PreparedUser> {
     return {
@@ -107,7 +124,15 @@ export class UsersService {
     return this.tx.run((manager) => this.insert(manager, prepared));
   }
 
-  async update(id: number, changes: UserChanges): Promise<User> {
+  /**
+   * Applies the changes in one transaction. With `confirmEmail`, a new email is checked like the
+   * other fields but not written: the hook starts its confirmation inside the same transaction.
+   */
+  async update(
+    id: number,
+    changes: UserChanges,
+    confirmEmail?: (manager: EntityManager, user: User, email: string) => Promise<void>,
+  ): Promise<User> {
     const passwordHash =
       changes.password === undefined ? undefined : await this.hasher.hash(changes.password);
     const updated = await this.tx.run(async (manager) => {
@@ -116,7 +141,10 @@ export class UsersService {
       const email = changes.email?.toLowerCase();
       await this.assertAvailable(manager, { email, username: changes.username }, id);
       const patch: Partial<User> = { updatedAt: new Date() };
-      if (email !== undefined) patch.email = email;
+      if (email !== undefined && email !== user.email) {
+        if (confirmEmail) await confirmEmail(manager, user, email);
+        else patch.email = email;
+      }
       if (changes.username !== undefined) patch.username = changes.username;
       if (changes.bio !== undefined) patch.bio = changes.bio === '' ? null : changes.bio;
       if (changes.image !== undefined) patch.image = changes.image === '' ? null : changes.image;
@@ -148,29 +176,66 @@ export class UsersService {
   }
 
   /**
-   * Makes sure the configured administrator exists and holds the admin role. Idempotent: an
-   * existing account keeps its password and is only promoted.
+   * Start-up bootstrap of the first administrator (ADMIN_EMAIL / ADMIN_PASSWORD). It only ever
+   * creates an account, and only while no administrator exists: it never promotes an account it
+   * did not create (whoever registered ADMIN_EMAIL, e.g. after the real administrator changed
+   * address, would otherwise become admin at the next restart). A taken ADMIN_USERNAME gets a
+   * free variant instead of failing the start.
    */
-  async ensureAdmin(admin: { email: string; password: string; username: string }): Promise<User> {
-    const existing = await this.users.findOneBy({ email: admin.email.toLowerCase() });
-    if (existing) {
-      if (existing.role !== 'admin') {
-        await this.tx.run((manager) =>
-          manager.update(User, { id: existing.id }, { role: 'admin' }),
-        );
-      }
-      return this.getById(existing.id);
+  async bootstrapAdmin(admin: {
+    email: string;
+    password: string;
+    username: string;
+  }): Promise<AdminBootstrapOutcome> {
+    const email = admin.email.toLowerCase();
+    const holder = await this.users.findOneBy({ email });
+    if (holder?.role === 'admin') return { kind: 'present', user: holder };
+    if (holder) {
+      return {
+        kind: 'refused',
+        reason: `${email} belongs to an account the bootstrap did not create; it was not promoted to administrator`,
+      };
     }
-    return this.create({ ...admin, role: 'admin' });
+    if ((await this.users.countBy({ role: 'admin' })) > 0) {
+      return {
+        kind: 'refused',
+        reason: `an administrator already exists; no account was created for ${email}`,
+      };
+    }
+    const username = await this.freeUsername(admin.username);
+    try {
+      const user = await this.create({ ...admin, email, username, role: 'admin' });
+      return { kind: 'created', user, requestedUsername: admin.username };
+    } catch (error) {
+      // Another instance starting at the same moment created it first.
+      if (!(error instanceof ConflictError)) throw error;
+      const winner = await this.users.findOneBy({ email, role: 'admin' });
+      if (winner) return { kind: 'present', user: winner };
+      return { kind: 'refused', reason: `${email} was taken while creating the administrator` };
+    }
   }
 
-  /** Friendly pre-check; the unique indexes remain the real guarantee under concurrency. */
+  /** `wanted` if nobody holds it, else `wanted-2`, `wanted-3`…, else a random suffix. */
+  private async freeUsername(wanted: string): Promise<string> {
+    const base = wanted.slice(0, 48);
+    const candidates = [wanted, ...Array.from({ length: 8 }, (_, index) => `${base}-${index + 2}`)];
+    for (const candidate of candidates) {
+      if (!(await this.findByUsername(candidate))) return candidate;
+    }
+    return `${base}-${randomBytes(4).toString('hex')}`;
+  }
+
+  /**
+   * Friendly pre-check; the unique indexes remain the real guarantee under concurrency. The
+   * username is checked first: a request with a taken username is answered "username" whatever
+   * the email, so pairing a probe address with a known username reveals nothing about it.
+   */
   private async assertAvailable(
     manager: EntityManager,
     fields: { email?: string; username?: string },
     exceptUserId: number | undefined,
   ): Promise<void> {
-    for (const field of ['email', 'username'] as const) {
+    for (const field of ['username', 'email'] as const) {
       const value = fields[field];
       if (value === undefined) continue;
       const owner = await manager.findOne(User, {

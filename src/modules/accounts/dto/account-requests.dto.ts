@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length, MaxLength } from 'class-validator';
+import { IsString, Length } from 'class-validator';
+import { CurrentPasswordField } from '../../auth/index.js';
 import { EmailField, PasswordField } from '../../users/index.js';
 
 const TokenField = () =>
@@ -29,12 +30,9 @@ export class ResetPasswordDto {
   @PasswordField() password: string;
 }
 
-/** `DELETE /api/user` body: the current password confirms the deletion. */
+/** `DELETE /api/user` body: the current password, unless the last login is recent. */
 export class DeleteAccountDto {
-  @ApiProperty({ description: 'The current password', example: 'jakejake' })
-  @IsString()
-  @MaxLength(256)
-  currentPassword: string;
+  @CurrentPasswordField() currentPassword?: string;
 }
 
 /** The answer to requests that send mail, the same whatever the outcome. */

@@ -1,12 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsString, MaxLength, MinLength } from 'class-validator';
 import { WrappedBody } from '../../../common/validation/wrapped-body.decorator.js';
+import { EmailField } from '../../users/index.js';
 
 export class LoginUserFields {
-  @ApiProperty({ example: 'jake@jake.jake' })
-  @IsEmail({}, { message: 'must be an email' })
-  @MaxLength(255)
-  email: string;
+  /** Trimmed like at registration, so a pasted address with a stray space still logs in. */
+  @EmailField() email: string;
 
   @ApiProperty({ example: 'jakejake' })
   @IsString()

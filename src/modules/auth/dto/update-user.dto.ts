@@ -1,5 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { CurrentPasswordField } from './current-password-field.js';
 import { WrappedBody } from '../../../common/validation/wrapped-body.decorator.js';
 import {
   BioField,
@@ -10,20 +9,13 @@ import {
 } from '../../users/index.js';
 
 export class UpdateUserFields {
-  @ApiPropertyOptional({
-    description: 'The current password: required to change the email (re-authentication)',
-    example: 'jakejake',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(256)
-  currentPassword?: string;
-
   @EmailField(false) email?: string;
   @UsernameField(false) username?: string;
   @PasswordField(false) password?: string;
   @BioField() bio?: string | null;
   @ImageField() image?: string | null;
+  /** Proof of ownership for an email or password change (see RecentAuthService). */
+  @CurrentPasswordField() currentPassword?: string;
 }
 
 /**

@@ -36,4 +36,11 @@ export class RefreshToken {
 
   @Column({ name: 'used_at', type: timestampColumnType, nullable: true })
   usedAt: Date | null;
+
+  /**
+   * The pair this token's rotation issued, AES-256-GCM-encrypted under a key derived from this
+   * token (which only its holder knows): a concurrent refresh within the grace window gets it.
+   */
+  @Column({ name: 'successor_sealed', type: 'text', nullable: true })
+  successorSealed: string | null;
 }

@@ -37,6 +37,13 @@ export class Session {
   @CreateDateColumn(timestampColumn('created_at'))
   createdAt: Date;
 
+  /**
+   * When the user last really authenticated in this session (the login that started it);
+   * carried unchanged through refreshes, unlike `lastUsedAt`.
+   */
+  @Column({ name: 'authenticated_at', type: timestampColumnType })
+  authenticatedAt: Date;
+
   @Column({ name: 'last_used_at', type: timestampColumnType })
   lastUsedAt: Date;
 

@@ -4,9 +4,10 @@ import { loadConfigOrExit } from '../../config/load-config-or-exit.js';
 import { parseSeedArgs, SEED_USAGE, SeedArgsError, type SeedArgs } from './seed-args.js';
 
 /**
- * `npm run seed`: applies pending migrations, then creates the administrator named by
- * ADMIN_EMAIL / ADMIN_PASSWORD / ADMIN_USERNAME, or promotes an existing account with that
- * email (its password is kept). Safe to run any number of times.
+ * `npm run seed`: applies pending migrations, then creates the first administrator named by
+ * ADMIN_EMAIL / ADMIN_PASSWORD / ADMIN_USERNAME while no administrator exists. It never
+ * promotes an existing account, and says so on stderr when it did nothing. Safe to run any
+ * number of times.
  *
  * `npm run seed -- --users N --articles N --comments N` also bulk-inserts a generated dataset
  * (see seed-args.ts); the administrator is then optional. Seeded users all share the password
@@ -46,13 +47,13 @@ async function seed(): Promise<void> {
 
   // Imported after the environment is final: entity decorators read DATABASE_URL when loaded.
   const { DataSource } = await import('typeorm');
-  const { buildDataSourceOptions } = await import('../data-source-options.js');
-  const { TransactionRunner } = await import('../transaction-runner.js');
+  const { buildDataSourceOptions } = await import('../../database/data-source-options.js');
+  const { TransactionRunner } = await import('../../database/transaction-runner.js');
   const { Paginator } = await import('../../common/pagination/paginator.js');
-  const { ConflictError } = await import('../../common/errors/domain-errors.js');
   const { User } = await import('../../modules/users/entities/user.entity.js');
   const { PasswordHasher } = await import('../../modules/users/password-hasher.js');
   const { UsersService } = await import('../../modules/users/users.service.js');
+  const { describeAdminBootstrap } = await import('../../modules/users/admin-seeder.js');
   const { CacheService } = await import('../../common/cache/cache.service.js');
   const { BulkSeeder } = await import('./bulk-seed.js');
 
@@ -78,24 +79,9 @@ async function seed(): Promise<void> {
       // Off: the seed changes no public profile, and holds no cache another process reads.
       new CacheService({ ...config, cache: { ...config.cache, ttlSeconds: 0 } }, null),
     );
-    const before = admin && (await repository.findOneBy({ email: admin.email }));
-    try {
-      if (admin) {
-        const account = await users.ensureAdmin(admin);
-        const outcome = !before
-          ? 'created'
-          : before.role === 'admin'
-            ? 'already an administrator'
-            : 'promoted to administrator';
-        log(`admin ${account.email} (${account.username}): ${outcome}`);
-      }
-    } catch (error) {
-      if (error instanceof ConflictError && error.field === 'username') {
-        fail(
-          `Seed failed: username "${admin?.username}" belongs to another account; set ADMIN_USERNAME to a free username`,
-        );
-      }
-      throw error;
+    if (admin) {
+      const { level, message } = describeAdminBootstrap(await users.bootstrapAdmin(admin));
+      (level === 'warn' ? warn : log)(message);
     }
     if (args.data) {
       const seeder = new BulkSeeder(dataSource, log);
@@ -124,6 +110,10 @@ async function seed(): Promise<void> {
 
 function log(message: string): void {
   process.stdout.write(`seed: ${message}\n`);
+}
+
+function warn(message: string): void {
+  process.stderr.write(`seed: ${message}\n`);
 }
 
 seed().catch((error: unknown) => {
