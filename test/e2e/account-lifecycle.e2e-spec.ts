@@ -437,6 +437,14 @@ describe('account lifecycle (mail through a real SMTP server)', () => {
       expect(me[0].username).toBe(ADMIN.username);
       expectErrorEnvelope(await patch(rootId, { role: 'user' }), 409, 'CONFLICT');
       expectErrorEnvelope(await patch(rootId, { disabled: true }), 409, 'CONFLICT');
+      expectErrorEnvelope(
+        await api.delete('/api/user', {
+          token: adminToken,
+          body: { currentPassword: ADMIN.password },
+        }),
+        409,
+        'CONFLICT',
+      );
 
       const deputy = await registerUser(api, 'deputy');
       const promoted = await patch(deputy.id, { role: 'admin' });

@@ -7,12 +7,14 @@ import { AuditService } from '../audit/index.js';
 import { MailOutbox } from '../mail/index.js';
 import { TagsService } from '../tags/index.js';
 import { User, UsersService } from '../users/index.js';
+import { AdminUsersService } from './admin-users.service.js';
 
 /**
  * Deletes the caller's account after re-authentication. The user row goes, and with it (foreign
  * keys ON DELETE CASCADE) its sessions and tokens, articles (with their tags links, favorites and
  * comments), its comments, favorites and follows in both directions; mail to its address leaves
- * the outbox. What stays: one `account.deleted` audit event holding only the former id.
+ * the outbox. What stays: one `account.deleted` audit event holding only the former id. The
+ * last active administrator cannot delete their account (409).
  */
 @Injectable()
 export class AccountDeletionService {
@@ -22,6 +24,7 @@ export class AccountDeletionService {
     private readonly tags: TagsService,
     private readonly cache: CacheService,
     private readonly tx: TransactionRunner,
+    private readonly admins: AdminUsersService,
   ) {}
 
   /** The caller has re-authenticated (RequireRecentAuth on the route). */
@@ -29,6 +32,7 @@ export class AccountDeletionService {
     await this.tx.run(async (manager) => {
       const user = await manager.findOneBy(User, { id: caller.id });
       if (!user) throw new NotFoundError('user', caller.id);
+      await this.admins.assertNotLastAdmin(manager, user, 'user');
       await this.outbox.forget(manager, user.email);
       await manager.delete(User, { id: user.id });
       await this.audit.record(

@@ -45,14 +45,8 @@ export class AdminUsersService {
       const activeAdmin = user.role === 'admin' && !user.disabledAt;
       const demoted = changes.role !== undefined && changes.role !== 'admin';
       const disabling = changes.disabled === true && !user.disabledAt;
-      if (activeAdmin && (demoted || disabling)) {
-        const others = (await this.lockActiveAdmins(manager)).filter((admin) => admin !== id);
-        if (others.length === 0)
-          throw new ConflictError(
-            demoted ? 'role' : 'disabled',
-            'would leave no active administrator',
-          );
-      }
+      if (activeAdmin && (demoted || disabling))
+        await this.assertNotLastAdmin(manager, user, demoted ? 'role' : 'disabled');
       const now = new Date();
       const record = (
         event: 'user.role_changed' | 'user.disabled' | 'user.enabled',
@@ -73,6 +67,16 @@ export class AdminUsersService {
       }
       return manager.findOneByOrFail(User, { id });
     });
+  }
+
+  /**
+   * 409 when `user` is the only active administrator (demotion, disabling, deletion). On
+   * PostgreSQL the active administrators stay locked until the transaction ends.
+   */
+  async assertNotLastAdmin(manager: EntityManager, user: User, field: string): Promise<void> {
+    if (user.role !== 'admin' || user.disabledAt) return;
+    const others = (await this.lockActiveAdmins(manager)).filter((admin) => admin !== user.id);
+    if (others.length === 0) throw new ConflictError(field, 'would leave no active administrator');
   }
 
   /** Ids of the active administrators, locked until the transaction ends (PostgreSQL). */

@@ -14,6 +14,8 @@ export type PoolName =
   | 'username'
   | 'commentId'
   | 'sessionId'
+  /** Numeric user ids (admin routes `/api/users/{id}`). */
+  | 'userId'
   | 'email'
   | 'password'
   | 'refreshToken'
@@ -402,6 +404,7 @@ export function poolFor(path: string, name: string): PoolName {
   if (name === 'username') return 'username';
   if (path.includes('/sessions/')) return 'sessionId';
   if (path.includes('/comments/')) return 'commentId';
+  if (path.startsWith('/api/users/')) return 'userId';
   throw new Error(`no pool of real values for {${name}} in ${path}`);
 }
 
