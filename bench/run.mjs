@@ -7,7 +7,9 @@
 // Exits 1 when any request failed or the two servers answered differently.
 //
 // Usage: npm run bench [-- --quick] [--seconds N] [--rounds N] [--connections N]
-//        [--users N] [--articles N] [--comments N] [--keep-db] [--no-docs]
+//        [--sizes 100k,1m] [--users N] [--articles N] [--comments N] [--keep-db] [--no-docs]
+//        --sizes: article counts to measure, each in its own database, with 1 user per 10
+//        articles and 100k comments; --users/--articles/--comments: one size given exactly
 // Env:   BENCH_DATABASE_URL  use this (PostgreSQL) database instead of a scratch one; seeded
 //                            data in it is replaced, the database is not dropped
 //        BENCH_PG_ADMIN_URL  where to create the scratch database
@@ -27,8 +29,13 @@ import { freePort, runScript, serverEnv, startServer } from './lib/servers.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SEED_PASSWORD = 'seed-password';
 
+const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** The default PAGINATION_MAX_OFFSET (1,000 × PAGINATION_MAX_LIMIT). */
+const DEFAULT_MAX_OFFSET = 100_000;
+
 const options = parseArgs(process.argv.slice(2));
-const cleanups = [];
+/** Scratch databases not dropped yet (dropped on the way out, even when interrupted). */
+const scratch = new Set();
 let interrupted = false;
 process.on('SIGINT', () => {
   interrupted = true;
@@ -41,90 +48,25 @@ try {
   console.error(`bench failed: ${error.stack ?? error}`);
   process.exitCode = 1;
 } finally {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch((e) => console.error(e));
+  for (const databaseUrl of [...scratch])
+    await dropScratchDatabase(databaseUrl).catch((e) => console.error(e));
 }
 
 async function main() {
   const started = performance.now();
   const app = snapshotBuild();
-  const databaseUrl = await scratchDatabase();
-  const db = new pg.Client({ connectionString: databaseUrl });
-
-  log(`seeding ${options.users} users, ${options.articles} articles, ${options.comments} comments`);
-  const seedSeconds = await runScript(
-    join(app, 'src/cli/seed/run-seed.js'),
-    ['--users', options.users, '--articles', options.articles, '--comments', options.comments]
-      .map(String)
-      .concat('--reset'),
-    serverEnv(databaseUrl, 0, { SEED_PASSWORD }),
-  );
-  await db.connect();
-  cleanups.push(() => db.end());
-
-  const [oursPort, basePort] = [await freePort(), await freePort()];
-  const ours = await startServer({
-    name: 'app',
-    script: join(app, 'src/main.js'),
-    env: serverEnv(databaseUrl, oursPort),
-    port: oursPort,
-    readyPath: '/api/health/ready',
-  });
-  cleanups.push(() => ours.stop());
-  const baseline = await startServer({
-    name: 'baseline',
-    script: join(root, 'bench/baseline/server.mjs'),
-    env: serverEnv(databaseUrl, basePort),
-    port: basePort,
-    readyPath: '/hello',
-  });
-  cleanups.push(() => baseline.stop());
-
-  const fixtures = await prepareFixtures(db, ours, baseline);
-  const scenarios = defineScenarios(fixtures);
-  const mismatches = await compareResponses(scenarios, ours, baseline);
-
-  log(`warming up (${options.warmSeconds} s per scenario and server)`);
-  for (const scenario of scenarios)
-    for (const server of [ours, baseline])
-      await load(server, scenario, options.warmSeconds, scenario.connections);
-
-  const measured = [];
-  for (const scenario of scenarios) {
-    const runs = { ours: [], baseline: [] };
-    for (let round = 0; round < options.rounds && !interrupted; round++) {
-      // Alternate who goes first, so drift (thermal, background work) hits both alike.
-      const order = round % 2 === 0 ? ['ours', 'baseline'] : ['baseline', 'ours'];
-      for (const side of order) {
-        const server = side === 'ours' ? ours : baseline;
-        server.resetPeakRss();
-        const run = await load(server, scenario, options.seconds, scenario.connections);
-        runs[side].push({ ...run, peakRssMb: server.peakRssMb() });
-      }
-    }
-    const result = {
-      id: scenario.id,
-      title: scenario.title,
-      ours: combine(runs.ours),
-      baseline: combine(runs.baseline),
-    };
-    result.ratio = result.ours.rps / result.baseline.rps;
-    measured.push(result);
-    log(
-      `${scenario.title}: ${result.ours.rps.toFixed(0)} vs ${result.baseline.rps.toFixed(0)} req/s (×${result.ratio.toFixed(2)})`,
-    );
+  const runs = [];
+  for (const size of options.sizes) {
+    if (interrupted) break;
+    runs.push(await measureSize(app, size));
   }
   if (interrupted) return 130;
-  await ours.stop();
-
-  log('counting SQL statements per request and checking plans');
-  await sqlChecks(scenarios, measured, { app, databaseUrl, db, baseline });
-  await baseline.stop();
 
   const result = {
-    meta: await describeRun(db, seedSeconds),
-    scenarios: measured,
-    targets: targets(measured),
-    mismatches,
+    meta: await describeRun(runs),
+    runs,
+    targets: [...runs.flatMap((run) => targets(run, runs.length > 1)), ...scaling(runs)],
+    mismatches: runs.flatMap((run) => run.mismatches.map((m) => `${run.label}: ${m}`)),
   };
   printTable(result);
   const name = options.quick ? 'quick' : 'latest';
@@ -138,12 +80,110 @@ async function main() {
   }
   log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 
-  const failed = measured.filter((s) => failures(s.ours) + failures(s.baseline) > 0);
+  const failed = runs.flatMap((run) =>
+    run.scenarios
+      .filter((s) => failures(s.ours) + failures(s.baseline) > 0)
+      .map((s) => ({ ...s, title: `${run.label}: ${s.title}` })),
+  );
   for (const s of failed)
     console.error(
       `bench: ${s.title} had failed or non-2xx responses (status codes seen: ${[...s.ours.statusCodes, ...s.baseline.statusCodes].join(', ') || 'none'})`,
     );
-  return failed.length > 0 || mismatches.length > 0 ? 1 : 0;
+  return failed.length > 0 || result.mismatches.length > 0 ? 1 : 0;
+}
+
+/** Seeds one dataset size into its own database and measures every scenario on it. */
+async function measureSize(app, size) {
+  const databaseUrl = await scratchDatabase();
+  const db = new pg.Client({ connectionString: databaseUrl });
+  const cleanups = [];
+  try {
+    log(
+      `${size.label}: seeding ${size.users} users, ${size.articles} articles, ${size.comments} comments`,
+    );
+    const seedSeconds = await runScript(
+      join(app, 'src/cli/seed/run-seed.js'),
+      ['--users', size.users, '--articles', size.articles, '--comments', size.comments]
+        .map(String)
+        .concat('--reset'),
+      serverEnv(databaseUrl, 0, { SEED_PASSWORD }),
+    );
+    log(`${size.label}: seeded in ${seedSeconds.toFixed(1)} s`);
+    await db.connect();
+    cleanups.push(() => db.end());
+
+    const [oursPort, basePort] = [await freePort(), await freePort()];
+    // Deep offsets are capped (PAGINATION_MAX_OFFSET, default 100,000); the cap is lifted only
+    // so that the fixtures can fetch a cursor at 90 % depth. The scenarios stay within it.
+    const oursEnv = { PAGINATION_MAX_OFFSET: String(Math.max(size.articles, DEFAULT_MAX_OFFSET)) };
+    const ours = await startServer({
+      name: 'app',
+      script: join(app, 'src/main.js'),
+      env: serverEnv(databaseUrl, oursPort, oursEnv),
+      port: oursPort,
+      readyPath: '/api/health/ready',
+    });
+    cleanups.push(() => ours.stop());
+    const baseline = await startServer({
+      name: 'baseline',
+      script: join(root, 'bench/baseline/server.mjs'),
+      env: serverEnv(databaseUrl, basePort),
+      port: basePort,
+      readyPath: '/hello',
+    });
+    cleanups.push(() => baseline.stop());
+
+    const fixtures = await prepareFixtures(db, ours, baseline, size);
+    const scenarios = defineScenarios(fixtures);
+    const mismatches = await compareResponses(scenarios, ours, baseline);
+
+    log(`${size.label}: warming up (${options.warmSeconds} s per scenario and server)`);
+    for (const scenario of scenarios)
+      for (const server of [ours, baseline])
+        await load(server, scenario, options.warmSeconds, scenario.connections);
+
+    const measured = [];
+    for (const scenario of scenarios) {
+      const runs = { ours: [], baseline: [] };
+      for (let round = 0; round < options.rounds && !interrupted; round++) {
+        // Alternate who goes first, so drift (thermal, background work) hits both alike.
+        const order = round % 2 === 0 ? ['ours', 'baseline'] : ['baseline', 'ours'];
+        for (const side of order) {
+          const server = side === 'ours' ? ours : baseline;
+          server.resetPeakRss();
+          const run = await load(server, scenario, options.seconds, scenario.connections);
+          runs[side].push({ ...run, peakRssMb: server.peakRssMb() });
+        }
+      }
+      const result = {
+        id: scenario.id,
+        title: scenario.title,
+        list: scenario.list ?? false,
+        ours: combine(runs.ours),
+        baseline: combine(runs.baseline),
+      };
+      result.ratio = result.ours.rps / result.baseline.rps;
+      measured.push(result);
+      log(
+        `${size.label}: ${scenario.title}: ${result.ours.rps.toFixed(0)} vs ${result.baseline.rps.toFixed(0)} req/s (×${result.ratio.toFixed(2)})`,
+      );
+    }
+    if (!interrupted) {
+      await ours.stop();
+      log(`${size.label}: counting SQL statements per request and checking plans`);
+      await sqlChecks(scenarios, measured, { app, databaseUrl, db, baseline });
+    }
+    return {
+      label: size.label,
+      dataset: { users: size.users, articles: size.articles, comments: size.comments },
+      seedSeconds,
+      scenarios: measured,
+      mismatches,
+    };
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((e) => console.error(e));
+    await dropScratchDatabase(databaseUrl);
+  }
 }
 
 /**
@@ -154,34 +194,43 @@ function snapshotBuild() {
   const source = join(root, 'dist');
   if (!existsSync(join(source, 'src/main.js')))
     throw new Error('dist/src/main.js is missing: build first (`npm run bench` does)');
-  const target = join(root, 'node_modules/.cache/conduit-bench/dist');
-  rmSync(target, { recursive: true, force: true });
+  // Per run: node_modules may be shared by several checkouts running benchmarks at once.
+  const directory = join(root, `node_modules/.cache/conduit-bench-${process.pid}`);
+  const target = join(directory, 'dist');
+  rmSync(directory, { recursive: true, force: true });
   cpSync(source, target, { recursive: true });
+  process.on('exit', () => rmSync(directory, { recursive: true, force: true }));
   return target;
 }
 
+/** A fresh database for one size (BENCH_DATABASE_URL when given: its seeded data is replaced). */
 async function scratchDatabase() {
   if (process.env.BENCH_DATABASE_URL) return process.env.BENCH_DATABASE_URL;
-  const adminUrl = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const name = `conduit_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   log(`scratch database ${name}`);
-  if (!options.keepDb)
-    cleanups.push(async () => {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    });
-  const url = new URL(adminUrl);
+  const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
-  return url.toString();
+  const databaseUrl = url.toString();
+  scratch.add(databaseUrl);
+  return databaseUrl;
 }
 
-async function prepareFixtures(db, ours, baseline) {
+async function dropScratchDatabase(databaseUrl) {
+  if (!scratch.has(databaseUrl) || options.keepDb) return;
+  scratch.delete(databaseUrl);
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  await client.query(
+    `DROP DATABASE IF EXISTS ${new URL(databaseUrl).pathname.slice(1)} WITH (FORCE)`,
+  );
+  await client.end();
+}
+
+async function prepareFixtures(db, ours, baseline, size) {
   const seeded = (n) => `seed_${String(n).padStart(6, '0')}@seed.invalid`;
   const login = async (email) => {
     const response = await fetch(`${ours.url}/api/users/login`, {
@@ -192,22 +241,34 @@ async function prepareFixtures(db, ours, baseline) {
     if (!response.ok) throw new Error(`login of ${email} answered ${response.status}`);
     return (await response.json()).user.token;
   };
-  const { rows: tags } = await db.query(
-    `SELECT t.name FROM tags t JOIN article_tags l ON l.tag_id = t.id
-     GROUP BY t.name ORDER BY COUNT(*) DESC LIMIT 1`,
-  );
+  // The largest of each list: the most used tag, the most prolific author, the user with the
+  // most favorites (read from the maintained counts; the bench needs no full scans).
+  const top = async (scope, join, column) => {
+    const { rows } = await db.query(
+      `SELECT x.${column} AS name FROM article_counts c JOIN ${join} x ON x.id = c.key_id
+       WHERE c.scope = $1 ORDER BY c.total DESC, c.key_id LIMIT 1`,
+      [scope],
+    );
+    return rows[0].name;
+  };
   const { rows: slugs } = await db.query(
     'SELECT slug FROM articles ORDER BY md5(id::text) LIMIT 50',
   );
-  const depth = Math.floor(options.articles * 0.9);
+  const depth = Math.floor(size.articles * 0.9);
+  // The deepest page an offset may reach by default, when 90 % of the table lies beyond it.
+  const offsetDepth = Math.min(depth, DEFAULT_MAX_OFFSET - 20);
   const cursorAt = async (server) => {
     const response = await fetch(`${server.url}/api/articles?offset=${depth - 20}&limit=20`);
+    if (!response.ok) throw new Error(`cursor fixture answered ${response.status}`);
     return (await response.json()).nextCursor;
   };
   return {
-    tag: tags[0].name,
+    tag: await top('tag', 'tags', 'name'),
+    author: await top('author', 'users', 'username'),
+    favoriter: await top('favorited', 'users', 'username'),
     slugs: slugs.map((row) => row.slug),
     depth,
+    offsetDepth,
     cursor: { ours: await cursorAt(ours), baseline: await cursorAt(baseline) },
     feedToken: await login(seeded(1)),
     userToken: await login(seeded(2)),
@@ -227,8 +288,15 @@ function defineScenarios(f) {
   });
   const same = (requests) => ({ ours: requests, baseline: requests });
   const articlesPage = /FROM "articles" "article" (?:LEFT|INNER) JOIN "users".* LIMIT/;
-  const articlesCount = /COUNT\(.*FROM "articles"/;
-  const listChecks = { table: 'articles', main: articlesPage, count: articlesCount };
+  // articlesCount: a maintained count (one row, or a sum over the followed authors).
+  const articlesCount = /FROM "article_counts"/;
+  const listChecks = {
+    table: 'articles',
+    main: articlesPage,
+    count: articlesCount,
+    countTable: 'article_counts',
+    list: true,
+  };
   return [
     { id: 'list', title: 'List articles, page 1', ...same([get('/api/articles')]), ...listChecks },
     {
@@ -238,10 +306,23 @@ function defineScenarios(f) {
       ...listChecks,
     },
     {
-      id: 'deep-offset',
-      title: `Deep page by offset (${f.depth})`,
-      ...same([get(`/api/articles?offset=${f.depth}`)]),
+      id: 'list-author',
+      title: 'List by author (the most prolific)',
+      ...same([get(`/api/articles?author=${encodeURIComponent(f.author)}`)]),
       ...listChecks,
+    },
+    {
+      id: 'list-favorited',
+      title: 'List favorited by (the user with most favorites)',
+      ...same([get(`/api/articles?favorited=${encodeURIComponent(f.favoriter)}`)]),
+      ...listChecks,
+    },
+    {
+      id: 'deep-offset',
+      title: `Deep page by offset (${f.offsetDepth})`,
+      ...same([get(`/api/articles?offset=${f.offsetDepth}`)]),
+      ...listChecks,
+      list: false,
     },
     {
       id: 'deep-cursor',
@@ -408,13 +489,14 @@ async function sqlChecks(scenarios, measured, { app, databaseUrl, db, baseline }
       );
       if (!scenario.table) continue;
       const statements = [...cold, ...warm];
-      const check = async (pattern) => {
+      const check = async (pattern, table) => {
         const statement = statements.find((s) => pattern.test(s.sql));
         if (!statement) return { error: 'statement not seen' };
-        return explain(db, statement, scenario.table).catch((error) => ({ error: error.message }));
+        return explain(db, statement, table).catch((error) => ({ error: error.message }));
       };
-      result.plan = { main: await check(scenario.main) };
-      if (scenario.count) result.plan.count = await check(scenario.count);
+      result.plan = { main: await check(scenario.main, scenario.table) };
+      if (scenario.count)
+        result.plan.count = await check(scenario.count, scenario.countTable ?? scenario.table);
     }
   } finally {
     await counting.stop();
@@ -422,13 +504,15 @@ async function sqlChecks(scenarios, measured, { app, databaseUrl, db, baseline }
   }
 }
 
-function targets(measured) {
-  const byId = Object.fromEntries(measured.map((s) => [s.id, s]));
+/** Targets within one size: ratios measured in the same run. */
+function targets(run, labelled) {
+  const prefix = labelled ? `${run.label}: ` : '';
+  const byId = Object.fromEntries(run.scenarios.map((s) => [s.id, s]));
   const list = [];
   const ratio = (id, name, minimum) =>
     byId[id] &&
     list.push({
-      name,
+      name: prefix + name,
       target: `≥ ${minimum}× baseline`,
       actual: `${byId[id].ratio.toFixed(2)}×`,
       met: byId[id].ratio >= minimum,
@@ -438,39 +522,82 @@ function targets(measured) {
   if (byId.list && byId['deep-cursor']) {
     const slowdown = byId['deep-cursor'].ours.p50 / byId.list.ours.p50;
     list.push({
-      name: 'Deep cursor page p50 latency vs page 1',
+      name: `${prefix}Deep cursor page p50 latency vs page 1`,
       target: '≤ 1.2×',
       actual: `${slowdown.toFixed(2)}×`,
       met: slowdown <= 1.2,
     });
   }
+  // Every list at least half as fast as the cheapest authenticated read, GET /api/user.
+  const user = byId.user?.ours.rps;
+  for (const s of run.scenarios.filter((s) => s.list && user)) {
+    const share = s.ours.rps / user;
+    list.push({
+      name: `${prefix}${s.title} throughput vs GET /api/user`,
+      target: '≥ 0.5×',
+      actual: `${share.toFixed(2)}×`,
+      met: share >= 0.5,
+    });
+  }
   return list;
 }
 
-async function describeRun(db, seedSeconds) {
+/** Lists must not slow down with the data: p50 at the largest size vs the smallest. */
+function scaling(runs) {
+  if (runs.length < 2) return [];
+  const [small, large] = [runs[0], runs.at(-1)];
+  return large.scenarios
+    .filter((s) => s.list)
+    .flatMap((s) => {
+      const before = small.scenarios.find((other) => other.id === s.id);
+      if (!before) return [];
+      const growth = s.ours.p50 / Math.max(before.ours.p50, 0.5);
+      return [
+        {
+          name: `${s.title} p50 at ${large.label} vs ${small.label} (${s.ours.p50.toFixed(1)} vs ${before.ours.p50.toFixed(1)} ms)`,
+          target: '≤ 1.5×',
+          actual: `${growth.toFixed(2)}×`,
+          met: growth <= 1.5,
+        },
+      ];
+    });
+}
+
+async function describeRun(runs) {
   const cpu = cpus();
-  const { rows } = await db.query('SHOW server_version');
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  const { rows } = await admin.query('SHOW server_version');
+  await admin.end();
   return {
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
     machine: `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${process.platform}`,
     node: process.versions.node,
     postgres: rows[0].server_version.split(' ')[0],
     quick: options.quick,
-    dataset: { users: options.users, articles: options.articles, comments: options.comments },
-    seedSeconds,
+    sizes: runs.map((run) => ({ label: run.label, ...run.dataset, seedSeconds: run.seedSeconds })),
     seconds: options.seconds,
     rounds: options.rounds,
     connections: options.connections,
   };
 }
 
+/** `100k` → 100000, `1m` → 1000000. */
+function parseSize(text) {
+  const match = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(text.trim());
+  if (!match) throw new Error(`--sizes: "${text}" is not a count such as 100k or 1m`);
+  const factor = { '': 1, k: 1_000, m: 1_000_000 }[match[2].toLowerCase()];
+  return Math.round(Number(match[1]) * factor);
+}
+
 function parseArgs(argv) {
   const quick = argv.includes('--quick');
   const parsed = {
     quick,
-    users: quick ? 1_000 : 10_000,
-    articles: quick ? 5_000 : 100_000,
-    comments: quick ? 5_000 : 100_000,
+    sizes: quick ? '5k' : '100k,1m',
+    users: undefined,
+    articles: undefined,
+    comments: undefined,
     seconds: quick ? 1.5 : 5,
     warmSeconds: quick ? 0.5 : 2,
     rounds: quick ? 1 : 2,
@@ -484,6 +611,7 @@ function parseArgs(argv) {
     if (flag === 'quick') continue;
     else if (flag === 'keep-db') parsed.keepDb = true;
     else if (flag === 'no-docs') parsed.docs = false;
+    else if (flag === 'sizes') parsed.sizes = argv[++i] ?? '';
     else if (numeric.includes(flag)) {
       const value = Number(argv[++i]);
       if (!(value > 0)) throw new Error(`--${flag} needs a positive number`);
@@ -493,9 +621,36 @@ function parseArgs(argv) {
       process.exit(2);
     }
   }
-  if (parsed.articles < 100) throw new Error('--articles must be at least 100');
-  if (parsed.users < 12) throw new Error('--users must be at least 12');
+  // One user per 10 articles (seed's Zipf authors), comments capped at 100k: no list reads them.
+  parsed.sizes =
+    parsed.articles !== undefined
+      ? [
+          {
+            articles: parsed.articles,
+            users: parsed.users ?? Math.max(12, Math.round(parsed.articles / 10)),
+            comments: parsed.comments ?? Math.min(parsed.articles, 100_000),
+          },
+        ]
+      : parsed.sizes.split(',').map((text) => {
+          const articles = parseSize(text);
+          return {
+            articles,
+            users: parsed.users ?? Math.max(quick ? 1_000 : 12, Math.round(articles / 10)),
+            comments: parsed.comments ?? Math.min(articles, 100_000),
+          };
+        });
+  for (const size of parsed.sizes) {
+    size.label = formatCount(size.articles);
+    if (size.articles < 100) throw new Error('--articles must be at least 100');
+    if (size.users < 12) throw new Error('--users must be at least 12');
+  }
   return parsed;
+}
+
+function formatCount(n) {
+  if (n >= 1_000_000 && n % 100_000 === 0) return `${n / 1_000_000}M`;
+  if (n >= 1_000 && n % 100 === 0) return `${n / 1_000}k`;
+  return String(n);
 }
 
 function log(message) {

@@ -13,6 +13,7 @@ import { ROUTER_ERROR_SECURITY_HEADERS, SECURITY_HEADERS } from './common/http/s
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { setupSwagger } from './common/swagger/setup-swagger.js';
 import type { AppConfig } from './config/app.config.js';
+import { REPLAYED_HEADER } from './common/idempotency/idempotency.interceptor.js';
 
 export interface CreateAppOptions {
   /**
@@ -86,6 +87,7 @@ export async function createApp(
       'ratelimit-remaining',
       'ratelimit-reset',
       'retry-after',
+      REPLAYED_HEADER.toLowerCase(),
     ],
   });
   useLenientJsonParser(app, config.http.bodyLimitBytes);

@@ -5,6 +5,7 @@ import { JwtAuthGuard } from './common/auth/jwt-auth.guard.js';
 import { RolesGuard } from './common/auth/roles.guard.js';
 import { VerifiedEmailGuard } from './common/auth/verified-email.guard.js';
 import { CacheModule } from './common/cache/cache.module.js';
+import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
 import { GlobalExceptionFilter } from './common/errors/global-exception.filter.js';
 import { LoggingModule } from './common/logging/logging.module.js';
 import { MetricsModule } from './common/metrics/metrics.module.js';
@@ -42,6 +43,7 @@ export class AppModule {
         CacheModule,
         PaginationModule,
         DatabaseModule,
+        IdempotencyModule,
         TypeOrmModule.forRoot({ ...buildDataSourceOptions(config.database), migrationsRun: true }),
         AuditModule,
         MailModule,

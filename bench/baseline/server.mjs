@@ -27,6 +27,8 @@ const query = (text, values) => {
 };
 
 const DATE_TEXT = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
+/** The app's default PAGINATION_MAX_OFFSET. */
+const MAX_OFFSET = Number(process.env.PAGINATION_MAX_OFFSET ?? 100_000);
 const ARTICLE_COLUMNS = `a.id, a.slug, a.title, a.description, a.author_id, a.created_at, a.updated_at,
   u.username, u.bio, u.image, to_char(a.created_at AT TIME ZONE 'UTC', ${DATE_TEXT}) AS key_time`;
 
@@ -105,7 +107,8 @@ function pageParams(q) {
   const limit = q.limit === undefined ? 20 : Number(q.limit);
   const offset = q.offset === undefined ? 0 : Number(q.offset);
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new HttpError(422, 'limit');
-  if (!Number.isInteger(offset) || offset < 0) throw new HttpError(422, 'offset');
+  if (!Number.isInteger(offset) || offset < 0 || offset > MAX_OFFSET)
+    throw new HttpError(422, 'offset');
   return { limit, offset, cursor: q.cursor === undefined ? undefined : decodeCursor(q.cursor) };
 }
 
@@ -161,15 +164,47 @@ async function views(rows, viewerId, withBody) {
   }));
 }
 
+/**
+ * The app's articlesCount, the same statements: one row of the counts the database triggers
+ * keep (no filter or one), the sum over the followed authors (feed), or COUNT(*) of the
+ * filtered rows when filters are combined.
+ */
+const COUNTS = {
+  all: () => ["SELECT total FROM article_counts WHERE scope = 'all' AND key_id = 0", []],
+  tag: (name) => [
+    `SELECT c.total FROM article_counts c JOIN tags t ON t.id = c.key_id AND t.name = $1
+     WHERE c.scope = 'tag'`,
+    [name],
+  ],
+  author: (name) => [
+    `SELECT c.total FROM article_counts c JOIN users u ON u.id = c.key_id AND u.username = $1
+     WHERE c.scope = 'author'`,
+    [name],
+  ],
+  favorited: (name) => [
+    `SELECT c.total FROM article_counts c JOIN users u ON u.id = c.key_id AND u.username = $1
+     WHERE c.scope = 'favorited'`,
+    [name],
+  ],
+  feed: (viewerId) => [
+    `SELECT COALESCE(SUM(c.total), 0) AS total FROM article_counts c
+     JOIN follows f ON f.followee_id = c.key_id
+     WHERE c.scope = 'author' AND f.follower_id = $1`,
+    [viewerId],
+  ],
+};
+
 /** Count, then one page newest first by offset or keyset; the same shape as the app's lists. */
-async function listArticles(filters, values, q, viewerId) {
+async function listArticles(filters, values, q, viewerId, counter) {
   const { limit, offset, cursor } = pageParams(q);
   const where = [...filters];
   const params = [...values];
   // LEFT JOIN and COUNT(*), as the app's lists: the count can drop the join to users.
   const from = 'FROM articles a LEFT JOIN users u ON u.id = a.author_id';
   const whereSql = () => (where.length ? `WHERE ${where.join(' AND ')}` : '');
-  const total = await query(`SELECT COUNT(*) AS count ${from} ${whereSql()}`, params);
+  const total = counter
+    ? await query(...counter).then(({ rows }) => ({ rows: [{ count: rows[0]?.total ?? 0 }] }))
+    : await query(`SELECT COUNT(*) AS count ${from} ${whereSql()}`, params);
   if (cursor) {
     params.push(cursor[0], cursor[1]);
     where.push(`(a.created_at, a.id) < ($${params.length - 1}, $${params.length})`);
@@ -220,7 +255,10 @@ app.get('/api/articles', async (request) => {
       `a.id IN (SELECT f.article_id FROM favorites f JOIN users fu ON fu.id = f.user_id WHERE fu.username = $${values.length})`,
     );
   }
-  return listArticles(filters, values, q, viewer?.id);
+  const given = ['tag', 'author', 'favorited'].filter((name) => q[name] !== undefined);
+  const counter =
+    given.length === 0 ? COUNTS.all() : given.length === 1 ? COUNTS[given[0]](q[given[0]]) : null;
+  return listArticles(filters, values, q, viewer?.id, counter);
 });
 
 app.get('/api/articles/feed', async (request) => {
@@ -230,6 +268,7 @@ app.get('/api/articles/feed', async (request) => {
     [viewer.id],
     request.query,
     viewer.id,
+    COUNTS.feed(viewer.id),
   );
 });
 

@@ -31,26 +31,37 @@ const errorsOf = (side) => side.errors + side.timeouts + side.non2xx;
 
 export function markdown(result) {
   const { meta } = result;
+  const sizes = meta.sizes
+    .map(
+      (size) =>
+        `${size.label}: ${size.users} users, ${size.articles} articles, ${size.comments} comments (seeded in ${fixed(size.seedSeconds, 1)} s)`,
+    )
+    .join('; ');
   const lines = [
     `Measured ${meta.date} on ${meta.machine}; Node ${meta.node}, PostgreSQL ${meta.postgres}.`,
-    `Dataset: ${meta.dataset.users} users, ${meta.dataset.articles} articles, ${meta.dataset.comments} comments` +
-      ` (seeded in ${fixed(meta.seedSeconds, 1)} s). Load: autocannon, ${meta.connections} connections,` +
+    `Datasets: ${sizes}. Load: autocannon, ${meta.connections} connections,` +
       ` ${meta.rounds} × ${meta.seconds} s per server and scenario, alternating${meta.quick ? ' (--quick: smoke run, numbers not meaningful)' : ''}.`,
-    '',
-    '| Scenario | req/s ours | req/s baseline | ratio | p50 / p99 ms ours | p50 / p99 ms baseline | errors | peak RSS MiB ours / baseline | SQL per request ours / baseline |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
-  for (const s of result.scenarios) {
+  for (const run of result.runs) {
     lines.push(
-      `| ${s.title} | ${fixed(s.ours.rps)} | ${fixed(s.baseline.rps)} | ${fixed(s.ratio, 2)} | ${fixed(s.ours.p50, 1)} / ${fixed(s.ours.p99, 1)} | ${fixed(s.baseline.p50, 1)} / ${fixed(s.baseline.p99, 1)} | ${errorsOf(s.ours)} / ${errorsOf(s.baseline)} | ${fixed(s.ours.peakRssMb)} / ${fixed(s.baseline.peakRssMb)} | ${queriesText(s.ours)} / ${queriesText(s.baseline)} |`,
+      '',
+      `**${run.label} articles**`,
+      '',
+      '| Scenario | req/s ours | req/s baseline | ratio | p50 / p99 ms ours | p50 / p99 ms baseline | errors | peak RSS MiB ours / baseline | SQL per request ours / baseline |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     );
+    for (const s of run.scenarios) {
+      lines.push(
+        `| ${s.title} | ${fixed(s.ours.rps)} | ${fixed(s.baseline.rps)} | ${fixed(s.ratio, 2)} | ${fixed(s.ours.p50, 1)} / ${fixed(s.ours.p99, 1)} | ${fixed(s.baseline.p50, 1)} / ${fixed(s.baseline.p99, 1)} | ${errorsOf(s.ours)} / ${errorsOf(s.baseline)} | ${fixed(s.ours.peakRssMb)} / ${fixed(s.baseline.peakRssMb)} | ${queriesText(s.ours)} / ${queriesText(s.baseline)} |`,
+      );
+    }
+    lines.push(
+      '',
+      `Query plans at ${run.label} (ours, PostgreSQL \`EXPLAIN ANALYZE\` of the main statement and of the count; ✓ = read through an index):`,
+      '',
+    );
+    for (const s of run.scenarios) if (s.plan) lines.push(`- ${s.title}: ${planText(s.plan)}`);
   }
-  lines.push(
-    '',
-    '**Query plans** (ours, PostgreSQL `EXPLAIN ANALYZE` of the main statement; ✓ = read through an index):',
-    '',
-  );
-  for (const s of result.scenarios) if (s.plan) lines.push(`- ${s.title}: ${planText(s.plan)}`);
   lines.push('', '**Targets** (reported, not asserted):', '');
   for (const t of result.targets)
     lines.push(`- ${t.met ? '✅' : '❌'} ${t.name}: ${t.actual} (target ${t.target})`);
@@ -62,17 +73,6 @@ export function markdown(result) {
 }
 
 export function printTable(result) {
-  const rows = result.scenarios.map((s) => [
-    s.title,
-    fixed(s.ours.rps),
-    fixed(s.baseline.rps),
-    fixed(s.ratio, 2),
-    `${fixed(s.ours.p50, 1)}/${fixed(s.ours.p99, 1)}`,
-    `${fixed(s.baseline.p50, 1)}/${fixed(s.baseline.p99, 1)}`,
-    `${errorsOf(s.ours)}/${errorsOf(s.baseline)}`,
-    `${fixed(s.ours.peakRssMb)}/${fixed(s.baseline.peakRssMb)}`,
-    `${queriesText(s.ours)}/${queriesText(s.baseline)}`,
-  ]);
   const header = [
     'scenario',
     'ours/s',
@@ -84,14 +84,27 @@ export function printTable(result) {
     'RSS MiB',
     'SQL/req',
   ];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  console.log(`\n${line(header)}`);
-  for (const row of rows) console.log(line(row));
-  console.log('');
-  for (const s of result.scenarios)
-    if (s.plan) console.log(`plan  ${s.title}: ${planText(s.plan)}`);
+  for (const run of result.runs) {
+    const rows = run.scenarios.map((s) => [
+      s.title,
+      fixed(s.ours.rps),
+      fixed(s.baseline.rps),
+      fixed(s.ratio, 2),
+      `${fixed(s.ours.p50, 1)}/${fixed(s.ours.p99, 1)}`,
+      `${fixed(s.baseline.p50, 1)}/${fixed(s.baseline.p99, 1)}`,
+      `${errorsOf(s.ours)}/${errorsOf(s.baseline)}`,
+      `${fixed(s.ours.peakRssMb)}/${fixed(s.baseline.peakRssMb)}`,
+      `${queriesText(s.ours)}/${queriesText(s.baseline)}`,
+    ]);
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const line = (cells) =>
+      cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+    console.log(`\n${run.label} articles (seeded in ${fixed(run.seedSeconds, 1)} s)`);
+    console.log(line(header));
+    for (const row of rows) console.log(line(row));
+    console.log('');
+    for (const s of run.scenarios) if (s.plan) console.log(`plan  ${s.title}: ${planText(s.plan)}`);
+  }
   console.log('');
   for (const t of result.targets)
     console.log(

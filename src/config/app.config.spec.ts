@@ -27,6 +27,7 @@ describe('loadConfig', () => {
         type: 'sqlite',
         path: 'data/conduit.sqlite',
         logging: false,
+        readinessTimeoutMs: 2000,
       });
     });
 
@@ -38,7 +39,7 @@ describe('loadConfig', () => {
 
     it('uses the documented limits', () => {
       expect(config.http.bodyLimitBytes).toBe(1_048_576);
-      expect(config.pagination).toEqual({ defaultLimit: 20, maxLimit: 100 });
+      expect(config.pagination).toEqual({ defaultLimit: 20, maxLimit: 100, maxOffset: 100_000 });
       expect(config.rateLimit).toEqual({
         windowSeconds: 60,
         max: 600,
@@ -60,6 +61,7 @@ describe('loadConfig', () => {
       expect(config.admin).toBeUndefined();
       expect(config.redisUrl).toBeUndefined();
       expect(config.cache).toEqual({ ttlSeconds: 60, maxEntries: 10_000, keyPrefix: 'cache:' });
+      expect(config.idempotency).toEqual({ keyPrefix: 'idempotency:' });
     });
 
     it('is silent under test and pretty in development', () => {
@@ -76,6 +78,7 @@ describe('loadConfig', () => {
       poolSize: 10,
       connectTimeoutMs: 1000,
       statementTimeoutMs: 5000,
+      readinessTimeoutMs: 2000,
     });
   });
 
@@ -87,8 +90,9 @@ describe('loadConfig', () => {
         DATABASE_URL: 'postgres://u@db:5432/app',
         DATABASE_CONNECT_TIMEOUT_MS: '300',
         DATABASE_STATEMENT_TIMEOUT_MS: '60000',
+        DATABASE_READY_TIMEOUT_MS: '750',
       }).database,
-    ).toMatchObject({ connectTimeoutMs: 300, statementTimeoutMs: 60_000 });
+    ).toMatchObject({ connectTimeoutMs: 300, statementTimeoutMs: 60_000, readinessTimeoutMs: 750 });
   });
 
   it('splits and trims CORS_ORIGINS', () => {
@@ -197,6 +201,12 @@ describe('loadConfig', () => {
     [{ PASSWORD_RESET_TTL_SECONDS: '10' }, 'PASSWORD_RESET_TTL_SECONDS'],
     [{ EMAIL_VERIFICATION_TTL_SECONDS: 'long' }, 'EMAIL_VERIFICATION_TTL_SECONDS'],
     [{ REQUIRE_VERIFIED_EMAIL: 'sometimes' }, 'REQUIRE_VERIFIED_EMAIL'],
+    // Below page 1,000 at the largest page size (999 × 100).
+    [{ PAGINATION_MAX_OFFSET: '99899' }, 'PAGINATION_MAX_OFFSET'],
+    [
+      { PAGINATION_MAX_LIMIT: '10', PAGINATION_DEFAULT_LIMIT: '10', PAGINATION_MAX_OFFSET: '9989' },
+      'PAGINATION_MAX_OFFSET',
+    ],
   ])('rejects %p naming %s', (env, variable) => {
     expect(failingVariable(env)).toBe(variable);
   });

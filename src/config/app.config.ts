@@ -18,7 +18,7 @@ const KNOWN_DEFAULT_SECRETS = new Set([
 ]);
 const MIN_SECRET_LENGTH = 32;
 
-export type DatabaseConfig =
+export type DatabaseConfig = (
   | { type: 'sqlite'; path: string; logging: boolean }
   | {
       type: 'postgres';
@@ -29,7 +29,11 @@ export type DatabaseConfig =
       connectTimeoutMs: number;
       /** Server-side statement_timeout; the client gives up shortly after it (lost network). */
       statementTimeoutMs: number;
-    };
+    }
+) & {
+  /** The readiness probe answers 503 when the database has not answered its ping by then. */
+  readinessTimeoutMs: number;
+};
 
 /**
  * The whole validated configuration. Injected by class token (`constructor(config: AppConfig)`),
@@ -78,6 +82,11 @@ export abstract class AppConfig {
     /** Prefix of the cache's Redis keys, so deployments (or test runs) can share one Redis. */
     keyPrefix: string;
   };
+  /** Idempotency-Key records: in Redis when REDIS_URL is set, in the database otherwise. */
+  abstract readonly idempotency: {
+    /** Prefix of their Redis keys, so deployments (or test runs) can share one Redis. */
+    keyPrefix: string;
+  };
   /** Bearer token that unlocks GET /metrics; the endpoint is off (404) without one. */
   abstract readonly metricsToken: string | undefined;
   abstract readonly log: { level: LogLevel; pretty: boolean };
@@ -106,7 +115,11 @@ export abstract class AppConfig {
   abstract readonly passwordHashing: { concurrency: number; maxWaitMs: number };
   /** `npm run start:cluster`: how many worker processes the primary keeps running. */
   abstract readonly cluster: { workers: number };
-  abstract readonly pagination: { defaultLimit: number; maxLimit: number };
+  /**
+   * Page sizes, and the deepest offset served (`maxOffset`): skipping rows costs in proportion
+   * to the offset, so deeper pages must follow `nextCursor`.
+   */
+  abstract readonly pagination: { defaultLimit: number; maxLimit: number; maxOffset: number };
   /** On SIGTERM/SIGINT: how long in-flight requests may take before the process exits with 1. */
   abstract readonly shutdownTimeoutMs: number;
   /** Outgoing mail: written to the outbox table, delivered by the dispatcher. */
@@ -142,8 +155,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   const databaseUrl = read.url('DATABASE_URL', ['postgres:', 'postgresql:']);
   const databaseLogging = read.boolean('DATABASE_LOGGING', false);
+  const readinessTimeoutMs = read.integer('DATABASE_READY_TIMEOUT_MS', 2000, {
+    min: 100,
+    max: 60_000,
+  });
   const database: DatabaseConfig = databaseUrl
     ? {
+        readinessTimeoutMs,
         type: 'postgres',
         url: databaseUrl,
         logging: databaseLogging,
@@ -158,6 +176,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         }),
       }
     : {
+        readinessTimeoutMs,
         type: 'sqlite',
         path: read.string('SQLITE_PATH', 'data/conduit.sqlite'),
         logging: databaseLogging,
@@ -183,6 +202,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `must not exceed PAGINATION_MAX_LIMIT (${maxLimit})`,
     );
   }
+  // Page 1,000 must stay reachable by offset at any allowed page size (RealWorld clients draw
+  // numbered page links from articlesCount and fetch them by offset).
+  const minOffsetCap = 999 * maxLimit;
+  const maxOffset = read.integer('PAGINATION_MAX_OFFSET', 1000 * maxLimit, {
+    min: minOffsetCap,
+    max: Number.MAX_SAFE_INTEGER,
+  });
 
   return {
     env: nodeEnv,
@@ -225,6 +251,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxEntries: read.integer('CACHE_MAX_ENTRIES', 10_000, { min: 1, max: 10_000_000 }),
       keyPrefix: read.string('CACHE_KEY_PREFIX', 'cache:'),
     },
+    idempotency: { keyPrefix: read.string('IDEMPOTENCY_KEY_PREFIX', 'idempotency:') },
     metricsToken: readMetricsToken(read),
     log: {
       level: read.oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
@@ -256,7 +283,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cluster: {
       workers: read.integer('CLUSTER_WORKERS', availableParallelism(), { min: 1, max: 1024 }),
     },
-    pagination: { defaultLimit, maxLimit },
+    pagination: { defaultLimit, maxLimit, maxOffset },
     shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 }),
     mail: {
       smtpUrl: read.url('SMTP_URL', ['smtp:', 'smtps:']),

@@ -4,7 +4,17 @@ import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/app.config.js';
 import { entities } from './entities.js';
 import { ParameterFreeLogger } from './parameter-free-logger.js';
+import { SelfDiscardingClient } from './self-discarding-pg-client.js';
 import { migrations } from './migrations/index.js';
+
+/**
+ * How long the PostgreSQL client waits for any answer before giving up on a query: one second
+ * beyond the server's statement_timeout, so a slow statement fails on the server (cleanly) and
+ * only a server that cannot answer at all (frozen or cut network) hits this one.
+ */
+export function clientQueryTimeoutMs(database: { statementTimeoutMs: number }): number {
+  return database.statementTimeoutMs + 1000;
+}
 
 /**
  * The single place that turns configuration into TypeORM options; used by the app module,
@@ -28,12 +38,18 @@ export function buildDataSourceOptions(database: DatabaseConfig): DataSourceOpti
       poolSize: database.poolSize,
       // An unreachable database must turn into a quick 503, not a request hanging for minutes:
       // a bounded wait for a connection, a server-side statement limit, and a client-side limit
-      // just above it for when the server cannot even answer (network cut, host gone).
+      // just above it for when the server cannot even answer (network cut or frozen, host gone).
       connectTimeoutMS: database.connectTimeoutMs,
       extra: {
+        // A connection whose query timed out or whose ROLLBACK failed is destroyed, never
+        // lent again with its transaction still open (see SelfDiscardingClient).
+        Client: SelfDiscardingClient,
         connectionTimeoutMillis: database.connectTimeoutMs,
         statement_timeout: database.statementTimeoutMs,
-        query_timeout: database.statementTimeoutMs + 1000,
+        query_timeout: clientQueryTimeoutMs(database),
+        // The server's side of the same bound: a transaction left open by a client that
+        // vanished (frozen network, no reset) is rolled back and its locks freed.
+        idle_in_transaction_session_timeout: clientQueryTimeoutMs(database),
         keepAlive: true,
       },
     };

@@ -1,3 +1,5 @@
+import { IdempotencyRecord } from '../common/idempotency/idempotency-record.entity.js';
+import { ArticleCount } from '../modules/articles/entities/article-count.entity.js';
 import { Article } from '../modules/articles/entities/article.entity.js';
 import { Favorite } from '../modules/articles/entities/favorite.entity.js';
 import { Comment } from '../modules/comments/entities/comment.entity.js';
@@ -20,11 +22,13 @@ export const entities = [
   Follow,
   Article,
   Favorite,
+  ArticleCount,
   Tag,
   ArticleTag,
   Comment,
   AuditEvent,
   OutboxMessage,
   AccountToken,
+  IdempotencyRecord,
   // generate:module inserts entities above this line
 ];

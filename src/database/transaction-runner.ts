@@ -9,7 +9,9 @@ import { DataSource, type EntityManager } from 'typeorm';
  * connection, so a second concurrent transaction would become a savepoint inside the first,
  * and a write issued meanwhile would be rolled back with someone else's failure. On SQLite
  * units of work are therefore queued (one writer at a time, which is SQLite's model anyway);
- * PostgreSQL runs them concurrently on pooled connections.
+ * PostgreSQL runs them concurrently on pooled connections; a connection whose statement timed
+ * out or whose ROLLBACK failed is destroyed rather than returned to the pool (see
+ * SelfDiscardingClient), so a failed unit of work never leaks into the next borrower's.
  */
 @Injectable()
 export class TransactionRunner {

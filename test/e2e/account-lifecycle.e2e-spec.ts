@@ -364,6 +364,29 @@ describe('account lifecycle (mail through a real SMTP server)', () => {
         ),
       ).toBe(0);
 
+      // The exact list counters (article_counts) follow the cascade: each equals a fresh COUNT(*).
+      const fresh: Record<string, (key: number) => string> = {
+        all: () => 'SELECT COUNT(*) AS count FROM articles',
+        author: (key) => `SELECT COUNT(*) AS count FROM articles WHERE author_id = ${key}`,
+        tag: (key) => `SELECT COUNT(*) AS count FROM article_tags WHERE tag_id = ${key}`,
+        favorited: (key) => `SELECT COUNT(*) AS count FROM favorites WHERE user_id = ${key}`,
+      };
+      const counters: Array<{ scope: string; key_id: number; total: number }> =
+        await testApp.dataSource.query('SELECT scope, key_id, total FROM article_counts');
+      expect(counters.length).toBeGreaterThan(0);
+      for (const row of counters)
+        expect({ ...row, total: Number(row.total) }).toEqual({
+          ...row,
+          total: await count(fresh[row.scope](Number(row.key_id))),
+        });
+      expect(
+        counters
+          .filter(
+            (row) => (row.scope === 'author' || row.scope === 'favorited') && row.key_id === id,
+          )
+          .every((row) => Number(row.total) === 0),
+      ).toBe(true);
+
       const [deleted] = await auditEvents(`targetId=${id}&event=account.deleted`);
       expect(deleted).toMatchObject({ actorId: id, targetId: id, details: null, ip: null });
       const trail = JSON.stringify(await auditEvents(`targetId=${id}`));

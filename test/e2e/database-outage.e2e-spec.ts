@@ -4,6 +4,7 @@ import pg from 'pg';
 import { expectErrorEnvelope } from '../support/envelope.js';
 import { Api, type ApiResponse } from '../support/http.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { pollUntil as pollUntilWithin, timed } from '../support/timing.js';
 import type { TestApp } from '../support/test-app.js';
 import type { RegisteredUser } from '../support/users.js';
 
@@ -29,26 +30,12 @@ const RECOVERY_BOUND_MS = 15_000;
 
 const timings: string[] = [];
 
-async function timed(request: () => Promise<ApiResponse>) {
-  const started = Date.now();
-  const response = await request();
-  return { response, ms: Date.now() - started };
-}
-
-/** Repeats `request` until `done` holds, at most for `boundMs`; returns the last response. */
-async function pollUntil(
+/** Repeats `request` until `done` holds, at most for the recovery bound. */
+const pollUntil = (
   request: () => Promise<ApiResponse>,
   done: (response: ApiResponse) => boolean,
   boundMs = RECOVERY_BOUND_MS,
-): Promise<{ response: ApiResponse; ms: number }> {
-  const started = Date.now();
-  let response = await request();
-  while (!done(response) && Date.now() - started < boundMs) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    response = await request();
-  }
-  return { response, ms: Date.now() - started };
-}
+) => pollUntilWithin(request, done, boundMs);
 
 const expectUnavailable = (response: ApiResponse) => {
   expectErrorEnvelope(response, 503, 'SERVICE_UNAVAILABLE');

@@ -44,11 +44,29 @@ describe('HTTP headers', () => {
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it('exposes the request id and rate-limit headers to browser scripts', async () => {
+  it('exposes the request id, rate-limit and idempotency headers to browser scripts', async () => {
     const response = await fetch(`${testApp.baseUrl}/api/health`, { headers: { origin: ORIGIN } });
     const exposed = response.headers.get('access-control-expose-headers')?.split(/,\s*/) ?? [];
     expect(exposed).toEqual(
-      expect.arrayContaining(['x-request-id', 'ratelimit-remaining', 'retry-after']),
+      expect.arrayContaining([
+        'x-request-id',
+        'ratelimit-remaining',
+        'retry-after',
+        'idempotent-replayed',
+      ]),
     );
+  });
+
+  it('lets a browser send Idempotency-Key cross-origin', async () => {
+    const response = await fetch(`${testApp.baseUrl}/api/articles`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: ORIGIN,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type,idempotency-key',
+      },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-headers')).toMatch(/idempotency-key/i);
   });
 });

@@ -107,6 +107,23 @@ describe('pagination on the list endpoints', () => {
       expect(response.body).toEqual({ articles: [], articlesCount: ARTICLES, nextCursor: null });
     });
 
+    it('serves page 1,000 at the largest page size by offset (RealWorld page links)', async () => {
+      for (const list of ['articles', 'feed'] as const) {
+        const response = await get(list, 'limit=100&offset=99900');
+        expect(response.status).toBe(200);
+        expect(response.body).toEqual({ articles: [], articlesCount: ARTICLES, nextCursor: null });
+      }
+    });
+
+    it.each(LISTS)(
+      '%s: answers 422 naming the cursor for an offset above PAGINATION_MAX_OFFSET',
+      async (list) => {
+        expect(invalid(await get(list, 'offset=100001'), 'offset')).toEqual([
+          "must not be greater than 100000 (PAGINATION_MAX_OFFSET); page deeper with cursor, passing the previous page's nextCursor",
+        ]);
+      },
+    );
+
     it('gives the feed the same paging as the article list', async () => {
       const response = await get('feed', 'limit=10&offset=20');
       expect(response.body.articles).toHaveLength(ARTICLES - 20);

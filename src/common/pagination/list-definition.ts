@@ -48,6 +48,11 @@ export interface PaginateOptions {
    * response promises no total; `total` is then -1.
    */
   withTotal?: boolean;
+  /**
+   * An exact total from a cheaper source than counting the filtered rows, e.g. a maintained
+   * counter; it must count exactly the rows the query matches. Default: COUNT(*) of the query.
+   */
+  total?: () => Promise<number>;
 }
 
 /** One page of rows plus the metadata the response exposes. */

@@ -35,7 +35,10 @@ export class ListQueryDto {
     type: 'integer',
     minimum: 0,
     example: 0,
-    description: 'Rows to skip (offset mode). Cannot be combined with `cursor`',
+    description:
+      'Rows to skip (offset mode), at most 100000 by default (PAGINATION_MAX_OFFSET; above it → ' +
+      '422): a deep offset costs in proportion to its depth, so page deeper with `cursor`. ' +
+      'Cannot be combined with `cursor`',
   })
   @IsOptional()
   @Transform(toInteger)

@@ -159,6 +159,13 @@ describe('Paginator', () => {
       expect((await paginate(uncounted, {}, { withTotal: false })).total).toBe(-1);
       expect(uncounted.counted).toBe(false);
     });
+
+    it('takes the total from options.total instead of counting rows', async () => {
+      const query = new FakeQuery(rows(3));
+      const page = await paginate(query, {}, { total: async () => 1234 });
+      expect(page.total).toBe(1234);
+      expect(query.counted).toBe(false);
+    });
   });
 
   describe('limits', () => {
@@ -181,6 +188,27 @@ describe('Paginator', () => {
       expect(Object.keys(await rejection(paginate(new FakeQuery(rows(1)), { limit })))).toEqual([
         'limit',
       ]);
+    });
+
+    it('caps the offset at 1,000 pages of the largest size by default, naming the cursor', async () => {
+      expect(await rejection(paginate(new FakeQuery(rows(1)), { offset: 100_001 }))).toEqual({
+        offset: [
+          "must not be greater than 100000 (PAGINATION_MAX_OFFSET); page deeper with cursor, passing the previous page's nextCursor",
+        ],
+      });
+      await expect(paginate(new FakeQuery(rows(1)), { offset: 100_000 })).resolves.toBeDefined();
+    });
+
+    it('takes the offset cap from PAGINATION_MAX_OFFSET', async () => {
+      const env = { PAGINATION_MAX_OFFSET: '250000' };
+      await expect(
+        paginate(new FakeQuery(rows(1)), { offset: 250_000 }, {}, env),
+      ).resolves.toBeDefined();
+      expect(
+        Object.keys(
+          await rejection(paginate(new FakeQuery(rows(1)), { offset: 250_001 }, {}, env)),
+        ),
+      ).toEqual(['offset']);
     });
 
     it.each([-1, 0.5])('rejects offset %s from a direct caller', async (offset) => {

@@ -53,7 +53,7 @@ export class Paginator {
     options: PaginateOptions = {},
   ): Promise<Page<T>> {
     const request = this.check(params, definition);
-    const total = (options.withTotal ?? true) ? await countRows(query) : -1;
+    const total = (options.withTotal ?? true) ? await (options.total?.() ?? countRows(query)) : -1;
 
     const { columns } = request;
     if (request.cursor) applyKeyset(query, columns, request.cursor.values);
@@ -99,7 +99,7 @@ export class Paginator {
       }
     };
 
-    const { defaultLimit, maxLimit } = this.config.pagination;
+    const { defaultLimit, maxLimit, maxOffset } = this.config.pagination;
     const limit = params.limit ?? defaultLimit;
     if (!Number.isInteger(limit) || limit < 1) fail('limit', 'must be a positive integer');
     else if (limit > maxLimit) fail('limit', `must not be greater than ${maxLimit}`);
@@ -107,6 +107,12 @@ export class Paginator {
     const offset = params.offset ?? 0;
     if (!Number.isSafeInteger(offset) || offset < 0)
       fail('offset', 'must be a non-negative integer');
+    else if (offset > maxOffset)
+      // Skipping rows costs in proportion to the offset; a cursor seeks in constant time.
+      fail(
+        'offset',
+        `must not be greater than ${maxOffset} (PAGINATION_MAX_OFFSET); page deeper with cursor, passing the previous page's nextCursor`,
+      );
 
     let cursor: CursorPayload | undefined;
     if (params.cursor !== undefined) {

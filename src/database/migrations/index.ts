@@ -3,6 +3,8 @@ import { CreateRealworldSchema1764100000000 } from './1764100000000-create-realw
 import { CreateAuditEvents1765600000000 } from './1765600000000-create-audit-events.js';
 import { CreateMailOutbox1765610000000 } from './1765610000000-create-mail-outbox.js';
 import { CreateAccountLifecycle1765620000000 } from './1765620000000-create-account-lifecycle.js';
+import { CreateArticleCounts1765000000000 } from './1765000000000-create-article-counts.js';
+import { CreateIdempotencyKeys1765100000000 } from './1765100000000-create-idempotency-keys.js';
 import { SessionAuthTimeAndRefreshGrace1765300000000 } from './1765300000000-session-auth-time-and-refresh-grace.js';
 // generate:module inserts imports above this line
 
@@ -16,6 +18,8 @@ export const migrations = [
   CreateAuditEvents1765600000000,
   CreateMailOutbox1765610000000,
   CreateAccountLifecycle1765620000000,
+  CreateArticleCounts1765000000000,
+  CreateIdempotencyKeys1765100000000,
   SessionAuthTimeAndRefreshGrace1765300000000,
   // generate:module inserts migrations above this line
 ];

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { type EntityManager, In, Repository } from 'typeorm';
 import { ProfilesService } from '../profiles/index.js';
 import { TagsService } from '../tags/index.js';
 import type { User } from '../users/index.js';
@@ -18,7 +18,9 @@ export interface AnonymousArticleView {
 /**
  * Turns loaded articles into API views for a given viewer. Whatever the number of articles,
  * it issues at most four queries (tags, favorite counts, the viewer's favorites, the
- * viewer's follows), so list endpoints have no N+1.
+ * viewer's follows), so list endpoints have no N+1. A write builds its response inside its
+ * own transaction (pass the unit of work's `manager`), so nothing is read after COMMIT: once a
+ * write has committed, nothing can fail its response any more.
  */
 @Injectable()
 export class ArticleViews {
@@ -35,8 +37,12 @@ export class ArticleViews {
     return (await this.build(articles, viewerId)).map(({ body: _body, ...summary }) => summary);
   }
 
-  async full(article: Article, viewerId: number | undefined): Promise<ArticleView> {
-    const [view] = await this.build([article], viewerId);
+  async full(
+    article: Article,
+    viewerId: number | undefined,
+    manager?: EntityManager,
+  ): Promise<ArticleView> {
+    const [view] = await this.build([article], viewerId, manager);
     return view;
   }
 
@@ -69,22 +75,31 @@ export class ArticleViews {
     };
   }
 
+  /** How many users favorite the article (in the unit of work of `manager` when given). */
+  async favoritesCountOf(articleId: number, manager?: EntityManager): Promise<number> {
+    return (await this.favoriteCounts([articleId], manager)).get(articleId) ?? 0;
+  }
+
   /** Cache namespaces (besides the article's own) that an anonymous view depends on. */
   get cacheDependencies(): string[] {
     return [this.profiles.cacheDependency];
   }
 
-  private async build(articles: Article[], viewerId: number | undefined): Promise<ArticleView[]> {
+  private async build(
+    articles: Article[],
+    viewerId: number | undefined,
+    manager?: EntityManager,
+  ): Promise<ArticleView[]> {
     if (articles.length === 0) return [];
     const ids = articles.map((article) => article.id);
     const authors = [
       ...new Map(articles.map((article) => [article.authorId, article.author as User])).values(),
     ];
     const [tagLists, counts, favorited, profiles] = await Promise.all([
-      this.tags.tagListsOf(ids),
-      this.favoriteCounts(ids),
-      this.favoritedBy(viewerId, ids),
-      this.profiles.viewsOf(authors, viewerId),
+      this.tags.tagListsOf(ids, manager),
+      this.favoriteCounts(ids, manager),
+      this.favoritedBy(viewerId, ids, manager),
+      this.profiles.viewsOf(authors, viewerId, manager),
     ]);
     return articles.map((article) => ({
       slug: article.slug,
@@ -100,8 +115,11 @@ export class ArticleViews {
     }));
   }
 
-  private async favoriteCounts(articleIds: number[]): Promise<Map<number, number>> {
-    const rows = await this.favorites
+  private async favoriteCounts(
+    articleIds: number[],
+    manager: EntityManager | undefined,
+  ): Promise<Map<number, number>> {
+    const rows = await this.repository(manager)
       .createQueryBuilder('favorite')
       .select('favorite.articleId', 'articleId')
       .addSelect('COUNT(*)', 'count')
@@ -114,12 +132,17 @@ export class ArticleViews {
   private async favoritedBy(
     viewerId: number | undefined,
     articleIds: number[],
+    manager?: EntityManager,
   ): Promise<Set<number>> {
     if (viewerId === undefined) return new Set();
-    const rows = await this.favorites.find({
+    const rows = await this.repository(manager).find({
       select: { articleId: true },
       where: { userId: viewerId, articleId: In(articleIds) },
     });
     return new Set(rows.map((row) => row.articleId));
+  }
+
+  private repository(manager: EntityManager | undefined): Repository<Favorite> {
+    return manager?.getRepository(Favorite) ?? this.favorites;
   }
 }

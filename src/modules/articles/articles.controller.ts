@@ -15,6 +15,7 @@ import {
 import { CreateArticleDto } from './dto/create-article.dto.js';
 import { FeedQuery, ListArticlesQuery } from './dto/list-articles.query.js';
 import { UpdateArticleDto } from './dto/update-article.dto.js';
+import { Idempotent } from '../../common/idempotency/idempotent.decorator.js';
 
 function listResponse(page: Page<ArticleSummaryView>): ArticleListResponse {
   return { articles: page.items, articlesCount: page.total, nextCursor: page.nextCursor };
@@ -55,6 +56,7 @@ export class ArticlesController {
   }
 
   @Post()
+  @Idempotent()
   @ApiOperation({ summary: 'Create an article' })
   async create(
     @Body() body: CreateArticleDto,
@@ -84,6 +86,7 @@ export class ArticlesController {
 
   @Post(':slug/favorite')
   @HttpCode(200)
+  @Idempotent()
   @ApiOperation({ summary: 'Favorite an article (idempotent)' })
   async favorite(
     @Param('slug') slug: string,

@@ -13,6 +13,7 @@ import type { ListDefinition, Page } from '../../common/pagination/list-definiti
 import { Paginator } from '../../common/pagination/paginator.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import { TagsService } from '../tags/index.js';
+import { ArticleCounts } from './article-counts.js';
 import { ArticleViews } from './article-views.js';
 import type { ArticleSummaryView, ArticleView } from './dto/article.response.js';
 import type { NewArticleFields } from './dto/create-article.dto.js';
@@ -46,6 +47,7 @@ export class ArticlesService {
     private readonly paginator: Paginator,
     private readonly tx: TransactionRunner,
     private readonly cache: CacheService,
+    private readonly counts: ArticleCounts,
   ) {}
 
   async list(
@@ -67,7 +69,13 @@ export class ArticlesService {
         { favorited: query.favorited },
       );
     }
-    return this.page(builder, query, viewerId);
+    // One filter (or none): a maintained counter. Combined filters: COUNT(*) of the query.
+    return this.page(
+      builder,
+      query,
+      viewerId,
+      ArticleCounts.covers(query) ? () => this.counts.forList(query) : undefined,
+    );
   }
 
   /** Articles by authors the viewer follows, newest first. */
@@ -76,7 +84,7 @@ export class ArticlesService {
       'article.authorId IN (SELECT fo.followee_id FROM follows fo WHERE fo.follower_id = :viewerId)',
       { viewerId },
     );
-    return this.page(builder, query, viewerId);
+    return this.page(builder, query, viewerId, () => this.counts.forFeed(viewerId));
   }
 
   /**
@@ -92,9 +100,13 @@ export class ArticlesService {
     return this.views.personalise(anonymous, viewerId);
   }
 
-  /** Creates the article and its tags in one transaction; a taken slug gets a suffix. */
+  /**
+   * Creates the article and its tags in one transaction; a taken slug gets a suffix. The
+   * response is built inside the transaction: nothing is read after COMMIT, so a committed
+   * article always gets its 201.
+   */
   async create(authorId: number, fields: NewArticleFields): Promise<ArticleView> {
-    const { id, slug } = await this.withSlugRetry((attempt) =>
+    const view = await this.withSlugRetry((attempt) =>
       this.tx.run(async (manager) => {
         const slug = await this.freeSlug(manager, slugify(fields.title), undefined, attempt);
         const { identifiers } = await manager.insert(Article, {
@@ -106,20 +118,23 @@ export class ArticlesService {
         });
         const articleId = Number(identifiers[0].id);
         await this.tags.setArticleTags(manager, articleId, fields.tagList ?? []);
-        return { id: articleId, slug };
+        return this.views.full(await this.loadById(manager, articleId), authorId, manager);
       }),
     );
     // Nothing should be cached under a new slug, but a failed invalidation of a deleted
     // article's slug might have left something behind.
-    await this.cache.invalidate(articleCache(slug));
+    await this.cache.invalidate(articleCache(view.slug));
     await this.tags.linksChanged();
-    return this.views.full(await this.loadById(id), authorId);
+    return view;
   }
 
-  /** Updates fields (and tags when given) in one transaction; a new title regenerates the slug. */
+  /**
+   * Updates fields (and tags when given) in one transaction; a new title regenerates the slug.
+   * The response is built inside the transaction (nothing is read after COMMIT).
+   */
   async update(slug: string, fields: UpdateArticleFields, viewerId: number): Promise<ArticleView> {
     const article = await this.load(slug);
-    const newSlug = await this.withSlugRetry((attempt) =>
+    const view = await this.withSlugRetry((attempt) =>
       this.tx.run(async (manager) => {
         const patch: Partial<Article> = { updatedAt: new Date() };
         if (fields.title !== undefined && fields.title !== article.title) {
@@ -131,12 +146,12 @@ export class ArticlesService {
         await manager.update(Article, { id: article.id }, patch);
         if (fields.tagList !== undefined)
           await this.tags.setArticleTags(manager, article.id, fields.tagList);
-        return patch.slug ?? article.slug;
+        return this.views.full(await this.loadById(manager, article.id), viewerId, manager);
       }),
     );
-    await this.cache.invalidate(articleCache(article.slug), articleCache(newSlug));
+    await this.cache.invalidate(articleCache(article.slug), articleCache(view.slug));
     if (fields.tagList !== undefined) await this.tags.linksChanged();
-    return this.views.full(await this.loadById(article.id), viewerId);
+    return view;
   }
 
   /** Deletes the article with its comments, favorites and tag links; unused tags go too. */
@@ -151,27 +166,43 @@ export class ArticlesService {
     await this.tags.linksChanged();
   }
 
-  /** Idempotent; the count stays exact under concurrency (one row per user and article). */
+  /**
+   * Idempotent; the count stays exact under concurrency (one row per user and article). What
+   * the favorite does not change is read before the write, the count inside its transaction:
+   * nothing is read after COMMIT, and a crowd of favorites holds each connection briefly.
+   */
   async favorite(slug: string, userId: number): Promise<ArticleView> {
-    const article = await this.load(slug);
-    await this.tx.run((manager) =>
+    return this.changeFavorite(slug, userId, true, (manager, articleId) =>
       manager
         .createQueryBuilder()
         .insert()
         .into(Favorite)
-        .values({ userId, articleId: article.id })
+        .values({ userId, articleId })
         .orIgnore()
         .execute(),
     );
-    await this.cache.invalidate(articleCache(article.slug));
-    return this.views.full(article, userId);
   }
 
   async unfavorite(slug: string, userId: number): Promise<ArticleView> {
+    return this.changeFavorite(slug, userId, false, (manager, articleId) =>
+      manager.delete(Favorite, { userId, articleId }),
+    );
+  }
+
+  private async changeFavorite(
+    slug: string,
+    userId: number,
+    favorited: boolean,
+    write: (manager: EntityManager, articleId: number) => Promise<unknown>,
+  ): Promise<ArticleView> {
     const article = await this.load(slug);
-    await this.tx.run((manager) => manager.delete(Favorite, { userId, articleId: article.id }));
+    const before = await this.views.full(article, userId);
+    const favoritesCount = await this.tx.run(async (manager) => {
+      await write(manager, article.id);
+      return this.views.favoritesCountOf(article.id, manager);
+    });
     await this.cache.invalidate(articleCache(article.slug));
-    return this.views.full(article, userId);
+    return { ...before, favorited, favoritesCount };
   }
 
   /** Resolves a slug to the article id, or 404. */
@@ -216,8 +247,12 @@ export class ArticlesService {
     builder: SelectQueryBuilder<Article>,
     query: ListArticlesQuery | FeedQuery,
     viewerId: number | undefined,
+    total: (() => Promise<number>) | undefined,
   ): Promise<Page<ArticleSummaryView>> {
-    const page = await this.paginator.paginate(builder, query, ARTICLE_LIST, { withTotal: true });
+    const page = await this.paginator.paginate(builder, query, ARTICLE_LIST, {
+      withTotal: true,
+      total,
+    });
     return { ...page, items: await this.views.summaries(page.items, viewerId) };
   }
 
@@ -239,8 +274,8 @@ export class ArticlesService {
     return this.articles.findOne({ ...options, where: { slug } });
   }
 
-  private loadById(id: number): Promise<Article> {
-    return this.articles.findOneOrFail({ where: { id }, relations: { author: true } });
+  private loadById(manager: EntityManager, id: number): Promise<Article> {
+    return manager.findOneOrFail(Article, { where: { id }, relations: { author: true } });
   }
 
   /** `base` if free (or already this article's), otherwise a suffixed variant. */

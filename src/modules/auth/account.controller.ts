@@ -20,6 +20,7 @@ import { LoginDto } from './dto/login.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
 import { UpdateUserDto } from './dto/update-user.dto.js';
 import { UserResponse } from './dto/user.response.js';
+import { Idempotent } from '../../common/idempotency/idempotent.decorator.js';
 
 /** The RealWorld account endpoints: register, login, current user. */
 @ApiTags('User and Authentication')
@@ -34,6 +35,7 @@ export class AccountController {
   @Post('users')
   @Public()
   @RateLimit('auth')
+  @Idempotent()
   @ApiOperation({ summary: 'Register a new user; returns access and refresh tokens' })
   @ApiConflictResponse({ description: 'Email or username already taken', type: ErrorEnvelope })
   async register(
@@ -48,6 +50,7 @@ export class AccountController {
   @HttpCode(200)
   @Public()
   @RateLimit('auth')
+  @Idempotent()
   @ApiOperation({ summary: 'Log in with email and password; starts a new session' })
   @ApiUnauthorizedResponse({ description: 'Email or password is invalid', type: ErrorEnvelope })
   @ApiTooManyRequestsResponse({

@@ -13,6 +13,7 @@ import { SessionListResponse, SessionView } from './dto/session.response.js';
 import { UserResponse } from './dto/user.response.js';
 import { SessionOwnershipPolicy } from './session-ownership.policy.js';
 import { SessionsService } from './sessions.service.js';
+import { Idempotent } from '../../common/idempotency/idempotent.decorator.js';
 
 /** Token refresh, logout and session management (beyond RealWorld). */
 @ApiTags('Sessions')
@@ -27,6 +28,7 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @RateLimit('auth')
+  @Idempotent()
   @ApiOperation({
     summary:
       'Exchange a refresh token for new tokens (single use; reuse revokes the session, except a repeat by the same client within REFRESH_GRACE_SECONDS, which gets the same pair)',

@@ -99,8 +99,13 @@ export class AuthService {
       );
       return started;
     });
-    const user = await this.usersService.getById(account.id);
-    return { user, refreshToken, accessToken: await this.issueAccessToken(user, session) };
+    // The account read above is the response: nothing is read after COMMIT, so a session that
+    // was started is always answered.
+    return {
+      user: account,
+      refreshToken,
+      accessToken: await this.issueAccessToken(account, session),
+    };
   }
 
   /** Rotates the refresh token; the access token keeps the session's `auth_time`. */
@@ -136,19 +141,28 @@ export class AuthService {
     if (emailChange || passwordChange || usernameChange || currentPassword !== undefined)
       await this.recentAuth.countAttempt(caller, client.ip ?? 'unknown');
     if (emailChange || passwordChange) await this.recentAuth.assertRecent(caller, currentPassword);
-    const user = await this.usersService.update(caller.id, fields, (manager, current, email) =>
-      this.lifecycle.requestEmailChange(manager, current, email, client),
+    // A new password ends every other session (whoever knew the old one is logged out), in
+    // the same transaction as the change: nothing can fail after it has committed.
+    return this.usersService.update(
+      caller.id,
+      fields,
+      passwordChange
+        ? async (manager) => {
+            await this.sessions.revokeAllExcept(caller.id, caller.sessionId, manager);
+            await this.audit.record(
+              {
+                event: 'password.changed',
+                actorId: caller.id,
+                targetId: caller.id,
+                origin: client,
+              },
+              manager,
+            );
+          }
+        : undefined,
+      (manager, current, email) =>
+        this.lifecycle.requestEmailChange(manager, current, email, client),
     );
-    if (passwordChange) {
-      await this.sessions.revokeAllExcept(caller.id, caller.sessionId);
-      await this.audit.record({
-        event: 'password.changed',
-        actorId: caller.id,
-        targetId: caller.id,
-        origin: client,
-      });
-    }
-    return user;
   }
 
   private issueAccessToken(user: User, session: Session): Promise<string> {

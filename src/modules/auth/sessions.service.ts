@@ -225,11 +225,18 @@ export class SessionsService {
     });
   }
 
-  /** Ends all of the user's sessions but one (after a password change). */
-  async revokeAllExcept(userId: number, keepSessionId: string): Promise<void> {
-    await this.tx.run((manager) =>
-      this.revokeAll(manager, userId, 'password_changed', keepSessionId),
-    );
+  /**
+   * Ends all of the user's sessions but one (after a password change), in the caller's unit of
+   * work when `manager` is given.
+   */
+  async revokeAllExcept(
+    userId: number,
+    keepSessionId: string,
+    manager?: EntityManager,
+  ): Promise<void> {
+    const revoke = (within: EntityManager) =>
+      this.revokeAll(within, userId, 'password_changed', keepSessionId);
+    await (manager ? revoke(manager) : this.tx.run(revoke));
   }
 
   /**

@@ -9,6 +9,7 @@ import { CommentsService } from './comments.service.js';
 import { CommentListResponse, CommentResponse } from './dto/comment.response.js';
 import { CreateCommentDto } from './dto/create-comment.dto.js';
 import { ListCommentsQuery } from './dto/list-comments.query.js';
+import { Idempotent } from '../../common/idempotency/idempotent.decorator.js';
 
 @ApiTags('Comments')
 @Controller('articles/:slug/comments')
@@ -28,6 +29,7 @@ export class CommentsController {
 
   @Post()
   @HttpCode(200)
+  @Idempotent()
   @ApiOperation({ summary: 'Comment on an article' })
   async create(
     @Param('slug') slug: string,

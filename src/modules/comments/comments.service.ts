@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { type EntityManager, Repository } from 'typeorm';
 import type { ListDefinition } from '../../common/pagination/list-definition.js';
 import { Paginator } from '../../common/pagination/paginator.js';
 import { AppConfig } from '../../config/app.config.js';
@@ -48,18 +48,18 @@ export class CommentsService {
     return { comments: await this.views(page.items, viewerId), nextCursor: page.nextCursor };
   }
 
+  /** The response is built inside the transaction: nothing is read after COMMIT. */
   async create(slug: string, authorId: number, body: string): Promise<CommentView> {
     const articleId = await this.articles.idOf(slug);
-    const id = await this.tx.run(async (manager) => {
+    return this.tx.run(async (manager) => {
       const { identifiers } = await manager.insert(Comment, { body, articleId, authorId });
-      return Number(identifiers[0].id);
+      const comment = await manager.findOneOrFail(Comment, {
+        where: { id: Number(identifiers[0].id) },
+        relations: { author: true },
+      });
+      const [view] = await this.views([comment], authorId, manager);
+      return view;
     });
-    const comment = await this.comments.findOneOrFail({
-      where: { id },
-      relations: { author: true },
-    });
-    const [view] = await this.views([comment], authorId);
-    return view;
   }
 
   async delete(id: number): Promise<void> {
@@ -80,10 +80,15 @@ export class CommentsService {
     return comment?.authorId;
   }
 
-  private async views(comments: Comment[], viewerId: number | undefined): Promise<CommentView[]> {
+  private async views(
+    comments: Comment[],
+    viewerId: number | undefined,
+    manager?: EntityManager,
+  ): Promise<CommentView[]> {
     const profiles = await this.profiles.viewsOf(
       comments.map((comment) => comment.author as User),
       viewerId,
+      manager,
     );
     return comments.map((comment) => ({
       id: comment.id,

@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../../common/auth/auth.decorators.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.guard.js';
+import { AppConfig } from '../../config/app.config.js';
 
 /** Probes for orchestrators: liveness never touches dependencies; readiness pings the database. */
 @ApiTags('Health')
@@ -13,6 +14,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
+    private readonly config: AppConfig,
   ) {}
 
   @Get()
@@ -24,8 +26,11 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: the database answers (503 otherwise)' })
+  @ApiOperation({
+    summary: 'Readiness: the database answers within DATABASE_READY_TIMEOUT_MS (503 otherwise)',
+  })
   ready() {
-    return this.health.check([() => this.database.pingCheck('database', { timeout: 2000 })]);
+    const timeout = this.config.database.readinessTimeoutMs;
+    return this.health.check([() => this.database.pingCheck('database', { timeout })]);
   }
 }

@@ -5,6 +5,7 @@ import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js'
 import { CurrentUser } from '../../common/auth/current-user.decorator.js';
 import { ProfileResponse } from './dto/profile.response.js';
 import { ProfilesService } from './profiles.service.js';
+import { Idempotent } from '../../common/idempotency/idempotent.decorator.js';
 
 @ApiTags('Profile')
 @Controller('profiles/:username')
@@ -23,6 +24,7 @@ export class ProfilesController {
 
   @Post('follow')
   @HttpCode(200)
+  @Idempotent()
   @ApiOperation({ summary: 'Follow a user (idempotent)' })
   async follow(
     @Param('username') username: string,

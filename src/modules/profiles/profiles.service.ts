@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { type EntityManager, In, Repository } from 'typeorm';
 import { NotFoundError, ValidationError } from '../../common/errors/domain-errors.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import { UsersService, type User } from '../users/index.js';
@@ -50,10 +50,17 @@ export class ProfilesService {
     return ProfileView.of(user, false);
   }
 
-  /** Which of `userIds` the viewer follows: one query for any number of users. */
-  async followedAmong(viewerId: number | undefined, userIds: number[]): Promise<Set<number>> {
+  /**
+   * Which of `userIds` the viewer follows: one query for any number of users (in the unit of
+   * work of `manager` when given).
+   */
+  async followedAmong(
+    viewerId: number | undefined,
+    userIds: number[],
+    manager?: EntityManager,
+  ): Promise<Set<number>> {
     if (viewerId === undefined || userIds.length === 0) return new Set();
-    const rows = await this.follows.find({
+    const rows = await (manager?.getRepository(Follow) ?? this.follows).find({
       select: { followeeId: true },
       where: { followerId: viewerId, followeeId: In([...new Set(userIds)]) },
     });
@@ -61,10 +68,15 @@ export class ProfilesService {
   }
 
   /** Profiles of several users as seen by the viewer, keyed by user id. */
-  async viewsOf(users: User[], viewerId: number | undefined): Promise<Map<number, ProfileView>> {
+  async viewsOf(
+    users: User[],
+    viewerId: number | undefined,
+    manager?: EntityManager,
+  ): Promise<Map<number, ProfileView>> {
     const followed = await this.followedAmong(
       viewerId,
       users.map((user) => user.id),
+      manager,
     );
     return new Map(users.map((user) => [user.id, ProfileView.of(user, followed.has(user.id))]));
   }

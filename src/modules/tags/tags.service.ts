@@ -77,11 +77,14 @@ export class TagsService {
     );
   }
 
-  /** Sorted tag lists of several articles in one query. */
-  async tagListsOf(articleIds: number[]): Promise<Map<number, string[]>> {
+  /**
+   * Sorted tag lists of several articles in one query; inside a unit of work pass its
+   * `manager`, so the lists are read in that transaction.
+   */
+  async tagListsOf(articleIds: number[], manager?: EntityManager): Promise<Map<number, string[]>> {
     const lists = new Map<number, string[]>(articleIds.map((id) => [id, []]));
     if (articleIds.length === 0) return lists;
-    const rows = await this.links
+    const rows = await (manager?.getRepository(ArticleTag) ?? this.links)
       .createQueryBuilder('link')
       .innerJoin('link.tag', 'tag')
       .select('link.articleId', 'articleId')

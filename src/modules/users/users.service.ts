@@ -125,12 +125,15 @@ export class UsersService {
   }
 
   /**
-   * Applies the changes in one transaction. With `confirmEmail`, a new email is checked like the
-   * other fields but not written: the hook starts its confirmation inside the same transaction.
+   * Applies the changes in one transaction, together with `alsoInTransaction` (e.g. ending the
+   * other sessions after a new password), and returns the user as that transaction sees it.
+   * With `confirmEmail`, a new email is checked like the other fields but not written: the hook
+   * starts its confirmation inside the same transaction.
    */
   async update(
     id: number,
     changes: UserChanges,
+    alsoInTransaction?: (manager: EntityManager) => Promise<void>,
     confirmEmail?: (manager: EntityManager, user: User, email: string) => Promise<void>,
   ): Promise<User> {
     const passwordHash =
@@ -151,6 +154,7 @@ export class UsersService {
       if (passwordHash !== undefined) patch.passwordHash = passwordHash;
       // updatedAt alone is no change worth writing.
       if (Object.keys(patch).length > 1) await manager.update(User, { id }, patch);
+      await alsoInTransaction?.(manager);
       return manager.findOneByOrFail(User, { id });
     });
     const publicChange = [changes.username, changes.bio, changes.image].some(

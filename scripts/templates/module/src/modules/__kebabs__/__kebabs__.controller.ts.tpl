@@ -20,6 +20,7 @@ import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js'
 import { CurrentUser } from '../../common/auth/current-user.decorator.js';
 import { OwnedBy } from '../../common/auth/ownership.guard.js';
 import { ErrorEnvelope } from '../../common/errors/error-envelope.js';
+import { Idempotent } from '../../common/idempotency/idempotent.decorator.js';
 import { Create{{Entity}}Dto } from './dto/create-{{kebab}}.dto.js';
 import { List{{Entities}}Query } from './dto/list-{{kebabs}}.query.js';
 import {
@@ -49,6 +50,7 @@ export class {{Entities}}Controller {
   constructor(private readonly {{entities}}: {{Entities}}Service) {}
 
   @Post()
+  @Idempotent()
   @ApiOperation({ summary: 'Create a {{label}} owned by the caller' })
   async create(
     @Body() body: Create{{Entity}}Dto,
