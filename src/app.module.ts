@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { JwtAuthGuard } from './common/auth/jwt-auth.guard.js';
 import { RolesGuard } from './common/auth/roles.guard.js';
+import { VerifiedEmailGuard } from './common/auth/verified-email.guard.js';
 import { CacheModule } from './common/cache/cache.module.js';
 import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
 import { GlobalExceptionFilter } from './common/errors/global-exception.filter.js';
@@ -24,6 +25,9 @@ import { ProfilesModule } from './modules/profiles/profiles.module.js';
 import { TagsModule } from './modules/tags/tags.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 import { SsoModule } from './modules/sso/sso.module.js';
+import { AuditModule } from './modules/audit/audit.module.js';
+import { MailModule } from './modules/mail/mail.module.js';
+import { AccountsModule } from './modules/accounts/accounts.module.js';
 // generate:module inserts imports above this line
 
 /** Wires the application together; no logic lives here. */
@@ -42,6 +46,8 @@ export class AppModule {
         DatabaseModule,
         IdempotencyModule,
         TypeOrmModule.forRoot({ ...buildDataSourceOptions(config.database), migrationsRun: true }),
+        AuditModule,
+        MailModule,
         UsersModule,
         AuthModule,
         ProfilesModule,
@@ -49,16 +55,19 @@ export class AppModule {
         ArticlesModule,
         CommentsModule,
         SsoModule,
+        AccountsModule,
         // generate:module inserts modules above this line
         HealthModule,
         MetricsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: GlobalExceptionFilter },
-        // Order matters: throttle first, then authenticate, then authorise by role.
+        // Order matters: throttle first, then authenticate, then authorise by role, then the
+        // verified-email policy.
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_GUARD, useClass: RolesGuard },
+        { provide: APP_GUARD, useClass: VerifiedEmailGuard },
       ],
     };
   }

@@ -47,6 +47,7 @@ describe('loadConfig', () => {
         loginAccountMax: 100,
         loginAddressMax: 5,
         accountChangeMax: 5,
+        mailAccountMax: 3,
         keyPrefix: 'ratelimit:',
       });
       expect(config.cluster.workers).toBe(availableParallelism());
@@ -146,6 +147,25 @@ describe('loadConfig', () => {
     });
   });
 
+  it('delivers mail to .eml files, links to APP_URL without its trailing slash', () => {
+    const config = loadConfig({ APP_URL: 'https://conduit.example.com/' });
+    expect(config.mail).toMatchObject({
+      smtpUrl: undefined,
+      from: 'Conduit <no-reply@conduit.localhost>',
+      outboxDir: 'data/outbox',
+      dispatcher: true,
+    });
+    expect(config.accounts).toEqual({
+      appUrl: 'https://conduit.example.com',
+      emailVerificationTtlSeconds: 172_800,
+      passwordResetTtlSeconds: 1800,
+      requireVerifiedEmail: false,
+    });
+    expect(loadConfig({ SMTP_URL: 'smtps://u:p@mail.example.com' }).mail.smtpUrl).toBe(
+      'smtps://u:p@mail.example.com',
+    );
+  });
+
   it.each([
     ['true', true],
     ['false', false],
@@ -189,6 +209,17 @@ describe('loadConfig', () => {
     [{ PASSWORD_HASH_MAX_WAIT_MS: '5' }, 'PASSWORD_HASH_MAX_WAIT_MS'],
     [{ CLUSTER_WORKERS: '0' }, 'CLUSTER_WORKERS'],
     [{ CLUSTER_WORKERS: 'many' }, 'CLUSTER_WORKERS'],
+    [{ SMTP_URL: 'http://mail.example.com' }, 'SMTP_URL'],
+    [{ MAIL_FROM: 'not an address' }, 'MAIL_FROM'],
+    [{ MAIL_FROM: 'Evil <a@b.c>\r\nBcc: x@y.z' }, 'MAIL_FROM'],
+    [{ APP_URL: 'javascript:alert(1)' }, 'APP_URL'],
+    [{ MAIL_POLL_INTERVAL_MS: '-5' }, 'MAIL_POLL_INTERVAL_MS'],
+    [{ MAIL_MAX_ATTEMPTS: '0' }, 'MAIL_MAX_ATTEMPTS'],
+    [{ MAIL_RETRY_BASE_MS: '1' }, 'MAIL_RETRY_BASE_MS'],
+    [{ MAIL_DISPATCHER: 'maybe' }, 'MAIL_DISPATCHER'],
+    [{ PASSWORD_RESET_TTL_SECONDS: '10' }, 'PASSWORD_RESET_TTL_SECONDS'],
+    [{ EMAIL_VERIFICATION_TTL_SECONDS: 'long' }, 'EMAIL_VERIFICATION_TTL_SECONDS'],
+    [{ REQUIRE_VERIFIED_EMAIL: 'sometimes' }, 'REQUIRE_VERIFIED_EMAIL'],
     // Below page 1,000 at the largest page size (999 × 100).
     [{ PAGINATION_MAX_OFFSET: '99899' }, 'PAGINATION_MAX_OFFSET'],
     [

@@ -116,6 +116,8 @@ export abstract class AppConfig {
      * into it; addresses that did keep only their own budget, so the owner is not locked out.
      */
     loginAccountMax: number;
+    /** Mail-sending requests (password reset) per account and window. */
+    mailAccountMax: number;
     /** Failed logins per account and client address per window. */
     loginAddressMax: number;
     /**
@@ -143,6 +145,29 @@ export abstract class AppConfig {
   abstract readonly shutdownTimeoutMs: number;
   /** OpenID Connect single sign-on (see oidc.config.ts). */
   abstract readonly oidc: OidcConfig;
+  /** Outgoing mail: written to the outbox table, delivered by the dispatcher. */
+  abstract readonly mail: {
+    /** SMTP server (smtp:// or smtps://); without it messages become .eml files in `outboxDir`. */
+    smtpUrl: string | undefined;
+    from: string;
+    outboxDir: string;
+    /** Whether this instance delivers the outbox (false: it only writes to it). */
+    dispatcher: boolean;
+    /** Sweep for due messages (crashed instances, other writers); 0 = only on commit/retry timers. */
+    pollIntervalMs: number;
+    maxAttempts: number;
+    /** First retry delay; doubles with every failed attempt (capped at one hour). */
+    retryBaseMs: number;
+  };
+  /** Account lifecycle: links in mails, token lifetimes, verified-email policy. */
+  abstract readonly accounts: {
+    /** The frontend's address: links in mails point there (`/verify-email?token=…`). */
+    appUrl: string;
+    emailVerificationTtlSeconds: number;
+    passwordResetTtlSeconds: number;
+    /** Unverified accounts are read-only (403 EMAIL_NOT_VERIFIED on writes). */
+    requireVerifiedEmail: boolean;
+  };
 }
 
 /** Reads and validates the environment. Throws {@link ConfigError} naming the first bad variable. */
@@ -269,6 +294,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       windowSeconds: read.integer('RATE_LIMIT_WINDOW_SECONDS', 60, { min: 1, max: 86_400 }),
       max: read.integer('RATE_LIMIT_MAX', 600, { min: 1, max: 1_000_000 }),
       authMax: read.integer('RATE_LIMIT_AUTH_MAX', 30, { min: 1, max: 1_000_000 }),
+      mailAccountMax: read.integer('RATE_LIMIT_MAIL_ACCOUNT_MAX', 3, { min: 1, max: 1_000_000 }),
       loginAccountMax: read.integer('RATE_LIMIT_LOGIN_ACCOUNT_MAX', 100, {
         min: 1,
         max: 1_000_000,
@@ -297,7 +323,42 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 }),
     oidc: readOidcConfig(read),
+    mail: {
+      smtpUrl: read.url('SMTP_URL', ['smtp:', 'smtps:']),
+      from: readMailFrom(read),
+      outboxDir: read.string('MAIL_OUTBOX_DIR', 'data/outbox'),
+      dispatcher: read.boolean('MAIL_DISPATCHER', true),
+      pollIntervalMs: read.integer('MAIL_POLL_INTERVAL_MS', 5000, { min: 0, max: 3_600_000 }),
+      maxAttempts: read.integer('MAIL_MAX_ATTEMPTS', 8, { min: 1, max: 100 }),
+      retryBaseMs: read.integer('MAIL_RETRY_BASE_MS', 5000, { min: 10, max: 3_600_000 }),
+    },
+    accounts: {
+      appUrl: readAppUrl(read),
+      emailVerificationTtlSeconds: read.integer('EMAIL_VERIFICATION_TTL_SECONDS', 172_800, {
+        min: 60,
+        max: 2_592_000,
+      }),
+      passwordResetTtlSeconds: read.integer('PASSWORD_RESET_TTL_SECONDS', 1800, {
+        min: 60,
+        max: 86_400,
+      }),
+      requireVerifiedEmail: read.boolean('REQUIRE_VERIFIED_EMAIL', false),
+    },
   };
+}
+
+/** `Name <address>` or a bare address; anything else would be rejected by SMTP servers later. */
+function readMailFrom(read: EnvReader): string {
+  const from = read.string('MAIL_FROM', 'Conduit <no-reply@conduit.localhost>');
+  if (!/^([^<>@\r\n]*<[^<>@\s]+@[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+)$/.test(from.trim()))
+    throw new ConfigError('MAIL_FROM', 'must be an address, optionally as "Name <address>"');
+  return from.trim();
+}
+
+/** The frontend's base URL, without a trailing slash. */
+function readAppUrl(read: EnvReader): string {
+  const url = read.url('APP_URL', ['http:', 'https:']) ?? 'http://localhost:4100';
+  return url.replace(/\/+$/, '');
 }
 
 function readJwtSecret(read: EnvReader, production: boolean) {

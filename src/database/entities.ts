@@ -13,6 +13,9 @@ import { LoginState } from '../modules/sso/entities/login-state.entity.js';
 import { OneTimeCode } from '../modules/sso/entities/one-time-code.entity.js';
 import { UserIdentity } from '../modules/sso/entities/user-identity.entity.js';
 import { UsernameHold } from '../modules/users/entities/username-hold.entity.js';
+import { AuditEvent } from '../modules/audit/entities/audit-event.entity.js';
+import { OutboxMessage } from '../modules/mail/entities/outbox-message.entity.js';
+import { AccountToken } from '../modules/accounts/entities/account-token.entity.js';
 // generate:module inserts imports above this line
 
 /** Every entity of the application; feature modules add theirs here. */
@@ -27,6 +30,9 @@ export const entities = [
   Tag,
   ArticleTag,
   Comment,
+  AuditEvent,
+  OutboxMessage,
+  AccountToken,
   IdempotencyRecord,
   UserIdentity,
   LoginState,

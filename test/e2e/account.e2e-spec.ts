@@ -5,7 +5,7 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 import { login, loginTokens, newCredentials, registerUser } from '../support/users.js';
 
 const ADMIN = { email: 'root@example.com', password: 'admin-password-1' };
-const USER_KEYS = ['bio', 'email', 'image', 'token', 'username'];
+const USER_KEYS = ['bio', 'email', 'emailVerified', 'image', 'token', 'username'];
 
 describe('account: register, login, current user', () => {
   let testApp: TestApp;
@@ -161,12 +161,13 @@ describe('account: register, login, current user', () => {
         token: user.token,
         bio: null,
         image: null,
+        emailVerified: false,
       });
     });
   });
 
   describe('PUT /api/user', () => {
-    it('updates email, username, bio and image', async () => {
+    it('updates username, bio and image; a new email only waits for confirmation', async () => {
       const user = await registerUser(api);
       const changes = {
         email: `New-${user.email}`,
@@ -174,12 +175,17 @@ describe('account: register, login, current user', () => {
         bio: 'I like to skateboard',
         image: 'https://example.com/me.png',
       };
-      const response = await api.put('/api/user', { token: user.token, body: { user: changes } });
+      const response = await api.put('/api/user', {
+        token: user.token,
+        body: { user: { ...changes, currentPassword: user.password } },
+      });
       expect(response.status).toBe(200);
+      // The address changes when the new one confirms (test/e2e/account-lifecycle).
       expect(response.body.user).toEqual({
         ...changes,
-        email: changes.email.toLowerCase(),
+        email: user.email,
         token: user.token,
+        emailVerified: false,
       });
       const reread = await api.get('/api/user', { token: user.token });
       expect(reread.body.user).toEqual(response.body.user);
@@ -257,7 +263,7 @@ describe('account: register, login, current user', () => {
         const other = await registerUser(api);
         const response = await api.put('/api/user', {
           token: user.token,
-          body: { user: { [field]: other[field] } },
+          body: { user: { [field]: other[field], currentPassword: user.password } },
         });
         expect(expectErrorEnvelope(response, 409, 'CONFLICT')).toEqual({
           [field]: ['has already been taken'],

@@ -164,7 +164,18 @@ describe('GET /api/users (admin)', () => {
       expect(text).not.toMatch(/password|hash|token|\$argon2/i);
       for (const row of response.body.users) {
         expect(Object.keys(row).sort()).toEqual(
-          ['bio', 'createdAt', 'email', 'id', 'image', 'role', 'updatedAt', 'username'].sort(),
+          [
+            'bio',
+            'createdAt',
+            'disabled',
+            'email',
+            'emailVerified',
+            'id',
+            'image',
+            'role',
+            'updatedAt',
+            'username',
+          ].sort(),
         );
       }
     });

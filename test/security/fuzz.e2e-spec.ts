@@ -121,9 +121,17 @@ describe(`fuzzing every documented operation (${REQUESTS} requests, seed ${SEED}
     expect(missing).toEqual([]);
   });
 
+  /** Operations whose success needs a secret the fuzzer never sees, with where it is tested. */
+  const SUCCESS_OUT_OF_REACH: Record<string, string> = {
+    'POST /api/auth/email/verify': 'needs the token of a mailed link (test/e2e/account-lifecycle)',
+    'POST /api/auth/password/reset':
+      'needs the token of a mailed link (test/e2e/account-lifecycle)',
+  };
+
   it('gets past validation and authorization on every operation at least once', () => {
     const neverSucceeded = runner.operations
       .filter((operation) => !NEEDS_A_PROVIDER_LOGIN.has(operation.key))
+      .filter((operation) => !(operation.key in SUCCESS_OUT_OF_REACH))
       .filter((operation) => {
         const statuses = [...(runner.stats.get(operation.key)?.statuses.keys() ?? [])];
         // 302 is the success of the SSO redirects (authorize → provider).

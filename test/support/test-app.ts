@@ -52,8 +52,11 @@ export interface TestCluster {
 export async function startTestCluster(
   size: number,
   env: Record<string, string> = {},
-  /** Settings of one instance only (e.g. a REDIS_URL through a proxy), by start order. */
-  instanceEnv: (index: number) => Record<string, string> = () => ({}),
+  /**
+   * Settings of single instances on top of `env`: by index, or from a function of the index
+   * (e.g. a REDIS_URL through a proxy for one of them).
+   */
+  perInstance: Array<Record<string, string>> | ((index: number) => Record<string, string>) = [],
 ): Promise<TestCluster> {
   const database = await createTestDatabase({ shareable: true });
   const prefix = `test-${randomBytes(6).toString('hex')}:`;
@@ -67,8 +70,10 @@ export async function startTestCluster(
   const apps: TestApp[] = [];
   try {
     // One after the other: the first applies the migrations, the others find them applied.
-    for (let index = 0; index < size; index += 1)
-      apps.push(await launch({ ...shared, ...instanceEnv(index) }));
+    for (let index = 0; index < size; index += 1) {
+      const own = typeof perInstance === 'function' ? perInstance(index) : perInstance[index];
+      apps.push(await launch({ ...shared, ...own }));
+    }
   } catch (error) {
     await Promise.all(apps.map((app) => app.close()));
     await database.drop();
@@ -99,6 +104,10 @@ export async function launch(env: Record<string, string>): Promise<TestApp> {
     RATE_LIMIT_LOGIN_ACCOUNT_MAX: '100000',
     RATE_LIMIT_LOGIN_ADDRESS_MAX: '100000',
     RATE_LIMIT_ACCOUNT_CHANGE_MAX: '100000',
+    RATE_LIMIT_MAIL_ACCOUNT_MAX: '100000',
+    // Background delivery would add statements to query-counting tests and .eml files to the
+    // working tree: suites about mail turn it on (test/support/mail.ts).
+    MAIL_DISPATCHER: 'false',
     ...env,
   });
   const app = await createApp(config, { swaggerUi: false });

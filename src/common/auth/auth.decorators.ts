@@ -4,6 +4,7 @@ import type { Role } from './role.js';
 
 export const AUTH_MODE_KEY = 'auth:mode';
 export const ROLES_KEY = 'auth:roles';
+export const ALLOW_UNVERIFIED_KEY = 'auth:allow-unverified';
 
 /** How the global JWT guard treats a route: `required` is the default for every route. */
 export type AuthMode = 'required' | 'optional' | 'public';
@@ -24,3 +25,9 @@ export const OptionalAuth = () =>
 /** Restricts a route to callers holding one of the roles (checked after authentication). */
 export const Roles = (...roles: Role[]) =>
   applyDecorators(SetMetadata(ROLES_KEY, roles), ApiExtension('x-roles', roles));
+
+/**
+ * A write that an account with an unverified email may still make under
+ * REQUIRE_VERIFIED_EMAIL (verifying, logging out, account settings, deleting the account).
+ */
+export const AllowUnverified = () => SetMetadata(ALLOW_UNVERIFIED_KEY, true);

@@ -12,4 +12,6 @@ export interface AuthenticatedUser {
   authTime: Date;
   /** The raw access token, echoed back in RealWorld `user.token`. */
   token: string;
+  /** Whether the account's email is verified (REQUIRE_VERIFIED_EMAIL). */
+  emailVerified?: boolean;
 }

@@ -50,6 +50,24 @@ export class ForbiddenError extends DomainError {
   }
 }
 
+/** 403: the account was disabled by an administrator (login refused, sessions ended). */
+export class AccountDisabledError extends DomainError {
+  readonly status = 403;
+  readonly code = ErrorCode.AccountDisabled;
+  constructor() {
+    super('this account has been disabled');
+  }
+}
+
+/** 403: REQUIRE_VERIFIED_EMAIL is on and the caller has not verified their email yet. */
+export class EmailNotVerifiedError extends DomainError {
+  readonly status = 403;
+  readonly code = ErrorCode.EmailNotVerified;
+  constructor() {
+    super('verify your email address first (POST /api/auth/email/resend sends a new link)');
+  }
+}
+
 /**
  * 403: a sensitive change needs recent authentication: the current password in the request
  * (`currentPassword`), or an access token from a login at most a few minutes old. Not a 401:

@@ -5,6 +5,8 @@ export const ErrorCode = {
   MalformedJson: 'MALFORMED_JSON',
   Unauthorized: 'UNAUTHORIZED',
   Forbidden: 'FORBIDDEN',
+  AccountDisabled: 'ACCOUNT_DISABLED',
+  EmailNotVerified: 'EMAIL_NOT_VERIFIED',
   ReauthenticationRequired: 'REAUTHENTICATION_REQUIRED',
   NotFound: 'NOT_FOUND',
   RouteNotFound: 'ROUTE_NOT_FOUND',

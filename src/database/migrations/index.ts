@@ -1,5 +1,8 @@
 import { CreateAuthSchema1764000000000 } from './1764000000000-create-auth-schema.js';
 import { CreateRealworldSchema1764100000000 } from './1764100000000-create-realworld-schema.js';
+import { CreateAuditEvents1765600000000 } from './1765600000000-create-audit-events.js';
+import { CreateMailOutbox1765610000000 } from './1765610000000-create-mail-outbox.js';
+import { CreateAccountLifecycle1765620000000 } from './1765620000000-create-account-lifecycle.js';
 import { CreateArticleCounts1765000000000 } from './1765000000000-create-article-counts.js';
 import { LockArticleCountsOnUpdate1765000000001 } from './1765000000001-lock-article-counts-on-update.js';
 import { CreateIdempotencyKeys1765100000000 } from './1765100000000-create-idempotency-keys.js';
@@ -16,6 +19,9 @@ import { CreateSsoSchema1765500000000 } from './1765500000000-create-sso-schema.
 export const migrations = [
   CreateAuthSchema1764000000000,
   CreateRealworldSchema1764100000000,
+  CreateAuditEvents1765600000000,
+  CreateMailOutbox1765610000000,
+  CreateAccountLifecycle1765620000000,
   CreateArticleCounts1765000000000,
   LockArticleCountsOnUpdate1765000000001,
   CreateIdempotencyKeys1765100000000,

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Put, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiForbiddenResponse,
@@ -8,14 +8,13 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ErrorEnvelope } from '../../common/errors/error-envelope.js';
-import type { FastifyRequest } from 'fastify';
-import { Public } from '../../common/auth/auth.decorators.js';
+import { AllowUnverified, Public } from '../../common/auth/auth.decorators.js';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js';
 import { CurrentUser } from '../../common/auth/current-user.decorator.js';
+import { Origin, type RequestOrigin } from '../../common/http/request-origin.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.guard.js';
 import { UsersService } from '../users/index.js';
 import { AuthService } from './auth.service.js';
-import { clientInfo } from './client-info.js';
 import { SessionsService } from './sessions.service.js';
 import { LoginDto } from './dto/login.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
@@ -39,8 +38,11 @@ export class AccountController {
   @Idempotent()
   @ApiOperation({ summary: 'Register a new user; returns access and refresh tokens' })
   @ApiConflictResponse({ description: 'Email or username already taken', type: ErrorEnvelope })
-  async register(@Body() body: RegisterDto, @Req() request: FastifyRequest): Promise<UserResponse> {
-    const issued = await this.authService.register(body.user, clientInfo(request));
+  async register(
+    @Body() body: RegisterDto,
+    @Origin() origin: RequestOrigin,
+  ): Promise<UserResponse> {
+    const issued = await this.authService.register(body.user, origin);
     return UserResponse.of(issued.user, issued.accessToken, issued.refreshToken);
   }
 
@@ -56,12 +58,8 @@ export class AccountController {
       'Too many requests from this address, too many failed logins on this account from this address, or (for addresses that never logged into it) on this account',
     type: ErrorEnvelope,
   })
-  async login(@Body() body: LoginDto, @Req() request: FastifyRequest): Promise<UserResponse> {
-    const issued = await this.authService.login(
-      body.user.email,
-      body.user.password,
-      clientInfo(request),
-    );
+  async login(@Body() body: LoginDto, @Origin() origin: RequestOrigin): Promise<UserResponse> {
+    const issued = await this.authService.login(body.user.email, body.user.password, origin);
     return UserResponse.of(issued.user, issued.accessToken, issued.refreshToken);
   }
 
@@ -72,6 +70,7 @@ export class AccountController {
   }
 
   @Put('user')
+  @AllowUnverified()
   @ApiOperation({
     summary: 'Update the current user (email, username, password, bio, image)',
     description:
@@ -86,9 +85,9 @@ export class AccountController {
   async update(
     @CurrentUser() caller: AuthenticatedUser,
     @Body() body: UpdateUserDto,
-    @Req() request: FastifyRequest,
+    @Origin() origin: RequestOrigin,
   ): Promise<UserResponse> {
-    const user = await this.authService.updateAccount(caller, body.user, clientInfo(request));
+    const user = await this.authService.updateAccount(caller, body.user, origin);
     return UserResponse.of(user, caller.token);
   }
 }

@@ -1,13 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
-import { Public } from '../../common/auth/auth.decorators.js';
+import { AllowUnverified, Public } from '../../common/auth/auth.decorators.js';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js';
 import { CurrentUser } from '../../common/auth/current-user.decorator.js';
 import { OwnedBy } from '../../common/auth/ownership.guard.js';
+import { Origin, type RequestOrigin } from '../../common/http/request-origin.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.guard.js';
 import { AuthService } from './auth.service.js';
-import { clientInfo } from './client-info.js';
 import { ListSessionsQuery } from './dto/list-sessions.query.js';
 import { RefreshTokenDto } from './dto/refresh-token.dto.js';
 import { SessionListResponse, SessionView } from './dto/session.response.js';
@@ -36,17 +35,21 @@ export class AuthController {
   })
   async refresh(
     @Body() body: RefreshTokenDto,
-    @Req() request: FastifyRequest,
+    @Origin() origin: RequestOrigin,
   ): Promise<UserResponse> {
-    const issued = await this.authService.refresh(body.refreshToken, clientInfo(request));
+    const issued = await this.authService.refresh(body.refreshToken, origin);
     return UserResponse.of(issued.user, issued.accessToken, issued.refreshToken);
   }
 
   @Post('logout')
   @HttpCode(204)
+  @AllowUnverified()
   @ApiOperation({ summary: 'End the current session (its access and refresh tokens stop working)' })
-  async logout(@CurrentUser() caller: AuthenticatedUser): Promise<void> {
-    await this.sessions.revoke(caller.sessionId, 'logout');
+  async logout(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Origin() origin: RequestOrigin,
+  ): Promise<void> {
+    await this.sessions.revoke(caller.sessionId, 'logout', origin);
   }
 
   @Get('sessions')
@@ -65,9 +68,10 @@ export class AuthController {
 
   @Delete('sessions/:id')
   @HttpCode(204)
+  @AllowUnverified()
   @OwnedBy(SessionOwnershipPolicy)
   @ApiOperation({ summary: 'Revoke one of your sessions (403 for sessions of other users)' })
-  async revoke(@Param('id') id: string): Promise<void> {
-    await this.sessions.revoke(id, 'revoked_by_user');
+  async revoke(@Param('id') id: string, @Origin() origin: RequestOrigin): Promise<void> {
+    await this.sessions.revoke(id, 'revoked_by_user', origin);
   }
 }

@@ -3,6 +3,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../../config/app.config.js';
+import { AuditModule } from '../audit/index.js';
 import { UsersModule } from '../users/index.js';
 import {
   AccessTokenService,
@@ -25,6 +26,7 @@ import { SessionsService } from './sessions.service.js';
 @Module({
   imports: [
     UsersModule,
+    AuditModule,
     PassportModule,
     TypeOrmModule.forFeature([Session, RefreshToken]),
     JwtModule.registerAsync({

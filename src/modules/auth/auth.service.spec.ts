@@ -4,6 +4,8 @@ import { UnauthorizedError } from '../../common/errors/domain-errors.js';
 import type { TransactionRunner } from '../../database/transaction-runner.js';
 import type { NewUser, PasswordHasher, PreparedUser, User, UsersService } from '../users/index.js';
 import type { AccessTokenService } from './access-token.service.js';
+import type { AuditRecord, AuditService } from '../audit/index.js';
+import type { AccountLifecycle } from './account-lifecycle.js';
 import { AuthService } from './auth.service.js';
 import type { Session } from './entities/session.entity.js';
 import type { LoginThrottle } from './login-throttle.js';
@@ -21,6 +23,7 @@ function setup() {
     verified: [] as Array<{ hash: string | undefined; password: string }>,
     started: [] as number[],
     issued: [] as Array<[number, string]>,
+    audited: [] as AuditRecord[],
   };
   const manager = {} as EntityManager;
   const users = {
@@ -76,6 +79,12 @@ function setup() {
       admit: async () => ({ release: async () => undefined }),
     } as unknown as LoginThrottle,
     {} as RecentAuthService,
+    {
+      record: async (record: AuditRecord) => {
+        calls.audited.push(record);
+      },
+    } as unknown as AuditService,
+    { registered: async () => undefined } as unknown as AccountLifecycle,
   );
   return { service, calls };
 }
@@ -118,11 +127,19 @@ describe('AuthService', () => {
       expect(calls.started).toEqual([JAKE.id]);
     });
 
-    it('rejects a wrong password without starting a session', async () => {
+    it('rejects a wrong password without starting a session, and audits the failure', async () => {
       await expect(service.login(JAKE.email, 'wrong', CLIENT)).rejects.toThrow(
         new UnauthorizedError('email or password is invalid'),
       );
       expect(calls.started).toEqual([]);
+      expect(calls.audited).toEqual([
+        {
+          event: 'login.failed',
+          targetId: JAKE.id,
+          origin: CLIENT,
+          details: { reason: 'wrong_password' },
+        },
+      ]);
     });
 
     it('rejects an unknown email with the same message, after a password check all the same', async () => {

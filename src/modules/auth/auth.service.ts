@@ -1,20 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { UnauthorizedError } from '../../common/errors/domain-errors.js';
+import { AccountDisabledError, UnauthorizedError } from '../../common/errors/domain-errors.js';
+import type { RequestOrigin } from '../../common/http/request-origin.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js';
 import {
   PasswordHasher,
   UsersService,
   type NewUser,
-  type User,
+  User,
   type UserChanges,
 } from '../users/index.js';
+import { AuditService } from '../audit/index.js';
 import { AccessTokenService } from './access-token.service.js';
+import { AccountLifecycle } from './account-lifecycle.js';
 import type { Session } from './entities/session.entity.js';
 import { LoginThrottle } from './login-throttle.js';
 import { RecentAuthService } from './recent-auth.service.js';
-import { type ClientInfo, SessionsService } from './sessions.service.js';
+import { SessionsService } from './sessions.service.js';
 
 /** A user with a fresh pair of tokens. */
 export interface IssuedCredentials {
@@ -37,19 +40,23 @@ export class AuthService {
     private readonly tx: TransactionRunner,
     private readonly loginThrottle: LoginThrottle,
     private readonly recentAuth: RecentAuthService,
+    private readonly audit: AuditService,
+    private readonly lifecycle: AccountLifecycle,
   ) {}
 
   /** Creates the account and its first session in one transaction. */
-  async register(input: Omit<NewUser, 'role'>, client: ClientInfo): Promise<IssuedCredentials> {
+  async register(input: Omit<NewUser, 'role'>, client: RequestOrigin): Promise<IssuedCredentials> {
     const prepared = await this.usersService.prepare({ ...input, role: 'user' });
     const { user, session, refreshToken } = await this.tx.run(async (manager) => {
       const created = await this.usersService.insert(manager, prepared);
+      await this.lifecycle.registered(manager, created);
       return { user: created, ...(await this.sessions.start(manager, created.id, client)) };
     });
     return { user, refreshToken, accessToken: await this.issueAccessToken(user, session) };
   }
 
-  async login(email: string, password: string, client: ClientInfo): Promise<IssuedCredentials> {
+  /** Checks the credentials; every attempt, successful or not, is audited. */
+  async login(email: string, password: string, client: RequestOrigin): Promise<IssuedCredentials> {
     const account = await this.usersService.findWithPasswordByEmail(email);
     const attempt = await this.loginThrottle.admit(email, client.ip, account?.id);
     let valid: boolean;
@@ -59,11 +66,40 @@ export class AuthService {
       await attempt.release(); // e.g. 503 while hashing is saturated: no guess was made
       throw error;
     }
-    if (!account || !valid) throw new UnauthorizedError('email or password is invalid');
+    if (!account || !valid) {
+      await this.audit.record({
+        event: 'login.failed',
+        targetId: account?.id ?? null,
+        origin: client,
+        details: { reason: account ? 'wrong_password' : 'unknown_email' },
+      });
+      throw new UnauthorizedError('email or password is invalid');
+    }
     await attempt.release();
-    const { session, refreshToken } = await this.tx.run((manager) =>
-      this.sessions.start(manager, account.id, client),
-    );
+    // Said only to whoever knows the password: no oracle for which accounts are disabled.
+    if (account.disabledAt) {
+      await this.audit.record({
+        event: 'login.failed',
+        targetId: account.id,
+        origin: client,
+        details: { reason: 'account_disabled' },
+      });
+      throw new AccountDisabledError();
+    }
+    const { session, refreshToken } = await this.tx.run(async (manager) => {
+      const started = await this.sessions.start(manager, account.id, client);
+      await this.audit.record(
+        {
+          event: 'login.succeeded',
+          actorId: account.id,
+          targetId: account.id,
+          origin: client,
+          details: { sessionId: started.session.id },
+        },
+        manager,
+      );
+      return started;
+    });
     // The account read above is the response: nothing is read after COMMIT, so a session that
     // was started is always answered.
     return {
@@ -80,10 +116,16 @@ export class AuthService {
    */
   async loginExternal(
     claim: (manager: EntityManager) => Promise<number>,
-    client: ClientInfo,
+    client: RequestOrigin,
   ): Promise<IssuedCredentials> {
     const { userId, session, refreshToken } = await this.tx.run(async (manager) => {
       const claimed = await claim(manager);
+      // A disabled account gets no session, whichever way it signs in (the claim rolls back).
+      const account = await manager.findOne(User, {
+        where: { id: claimed },
+        select: { id: true, disabledAt: true },
+      });
+      if (account?.disabledAt) throw new AccountDisabledError();
       return { userId: claimed, ...(await this.sessions.start(manager, claimed, client)) };
     });
     const user = await this.usersService.getById(userId);
@@ -93,7 +135,7 @@ export class AuthService {
   }
 
   /** Rotates the refresh token; the access token keeps the session's `auth_time`. */
-  async refresh(refreshToken: string, client: ClientInfo): Promise<IssuedCredentials> {
+  async refresh(refreshToken: string, client: RequestOrigin): Promise<IssuedCredentials> {
     const rotated = await this.sessions.rotate(refreshToken, client, (user, session) =>
       this.issueAccessToken(user, session),
     );
@@ -108,12 +150,14 @@ export class AuthService {
    * PUT /api/user. Identity changes (email, username, password, or a `currentPassword` to
    * check) count against the address's auth budget and the account's change budget before
    * anything is looked up; email and password changes also need recent authentication. A new
-   * password ends every other session: whoever knew the old one is logged out.
+   * password ends every other session (whoever knew the old one is logged out) and is audited.
+   * A new email only starts the confirmation flow: the address changes when the new one
+   * confirms (AccountLifecycle).
    */
   async updateAccount(
     caller: AuthenticatedUser,
     changes: AccountChanges,
-    client: ClientInfo,
+    client: RequestOrigin,
   ): Promise<User> {
     const { currentPassword, ...fields } = changes;
     const emailChange =
@@ -129,8 +173,21 @@ export class AuthService {
       caller.id,
       fields,
       passwordChange
-        ? (manager) => this.sessions.revokeAllExcept(caller.id, caller.sessionId, manager)
+        ? async (manager) => {
+            await this.sessions.revokeAllExcept(caller.id, caller.sessionId, manager);
+            await this.audit.record(
+              {
+                event: 'password.changed',
+                actorId: caller.id,
+                targetId: caller.id,
+                origin: client,
+              },
+              manager,
+            );
+          }
         : undefined,
+      (manager, current, email) =>
+        this.lifecycle.requestEmailChange(manager, current, email, client),
     );
   }
 

@@ -10,7 +10,7 @@ export { RecentAuthGuard, RequireRecentAuth } from './require-recent-auth.decora
 export { CurrentPasswordField } from './dto/current-password-field.js';
 export { Session } from './entities/session.entity.js';
 export { RefreshToken } from './entities/refresh-token.entity.js';
-export { clientInfo } from './client-info.js';
 export { UserResponse } from './dto/user.response.js';
 export type { IssuedCredentials } from './auth.service.js';
-export type { ClientInfo } from './sessions.service.js';
+export { AccountLifecycle } from './account-lifecycle.js';
+export type { RevokeReason } from './sessions.service.js';

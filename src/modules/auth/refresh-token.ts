@@ -1,17 +1,10 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 
-/** A new opaque refresh token: 256 random bits, base64url. */
-export function generateRefreshToken(): string {
-  return randomBytes(32).toString('base64url');
-}
-
-/**
- * Refresh tokens are high-entropy random values, so a fast SHA-256 is enough to make the
- * stored value useless to a database thief (no password-style stretching needed).
- */
-export function hashRefreshToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
+/** Refresh tokens are opaque tokens: 256 random bits, stored only as a SHA-256 hash. */
+export {
+  generateOpaqueToken as generateRefreshToken,
+  hashOpaqueToken as hashRefreshToken,
+} from '../../common/auth/opaque-token.js';
 
 /** What a rotation issued, kept for the grace window (see SessionsService.rotate). */
 export interface SealedSuccessor {

@@ -4,6 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, IsNull, Not, Repository } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user.js';
 import type { Role } from '../../common/auth/role.js';
+import type { RequestOrigin } from '../../common/http/request-origin.js';
 import { UnauthorizedError } from '../../common/errors/domain-errors.js';
 import { CompiledSelect } from '../../common/persistence/compiled-select.js';
 import { AppConfig } from '../../config/app.config.js';
@@ -11,6 +12,7 @@ import type { ListDefinition, Page } from '../../common/pagination/list-definiti
 import { Paginator } from '../../common/pagination/paginator.js';
 import { currentTimestampSql } from '../../database/column-types.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
+import { AuditService, type AuditEventType } from '../audit/index.js';
 import { User } from '../users/index.js';
 import { RefreshToken } from './entities/refresh-token.entity.js';
 import { Session } from './entities/session.entity.js';
@@ -43,6 +45,8 @@ interface CallerRow {
   role: Role;
   /** Raw driver value: see CompiledSelect.hydrate. */
   authenticatedAt: unknown;
+  /** Raw driver value; null while the address is unverified. */
+  emailVerifiedAt: unknown;
 }
 
 /** Where a session was started from; shown in the session list. */
@@ -63,7 +67,19 @@ export interface RotatedPair {
 }
 
 export type RevokeReason =
-  'logout' | 'revoked_by_user' | 'refresh_token_reuse' | 'password_changed';
+  | 'logout'
+  | 'revoked_by_user'
+  | 'refresh_token_reuse'
+  | 'password_changed'
+  | 'password_reset'
+  | 'account_disabled';
+
+/** The audit event recorded when one session is revoked for a reason. */
+const REVOKE_EVENTS: Partial<Record<RevokeReason, AuditEventType>> = {
+  logout: 'logout',
+  revoked_by_user: 'session.revoked',
+  refresh_token_reuse: 'refresh_token.reused',
+};
 
 /**
  * Owns sessions and refresh-token rotation. Each session is one refresh-token family: every
@@ -80,6 +96,7 @@ export class SessionsService {
     private readonly tx: TransactionRunner,
     private readonly config: AppConfig,
     private readonly paginator: Paginator,
+    private readonly audit: AuditService,
   ) {
     this.callerLookup = new CompiledSelect(sessions, 'session', (builder) =>
       builder
@@ -88,10 +105,13 @@ export class SessionsService {
         .addSelect('user.username', 'username')
         .addSelect('user.email', 'email')
         .addSelect('user.role', 'role')
+        .addSelect('user.emailVerifiedAt', 'emailVerifiedAt')
         .addSelect('session.authenticatedAt', 'authenticatedAt')
         .where('session.id = :sessionId')
         .andWhere('session.userId = :userId')
         .andWhere('session.revokedAt IS NULL')
+        // Disabling an account revokes its sessions; this keeps a straggler out all the same.
+        .andWhere('user.disabledAt IS NULL')
         .andWhere(`session.expiresAt > ${currentTimestampSql}`),
     );
   }
@@ -177,7 +197,7 @@ export class SessionsService {
     });
     if (outcome.kind === 'rotated') return outcome;
     if (outcome.kind === 'reused') {
-      await this.revoke(outcome.sessionId, 'refresh_token_reuse');
+      await this.revoke(outcome.sessionId, 'refresh_token_reuse', client);
       this.logger.warn(
         { sessionId: outcome.sessionId },
         'refresh token reuse detected; session revoked',
@@ -212,15 +232,30 @@ export class SessionsService {
     return { refreshToken: successor.refreshToken, accessToken: successor.accessToken };
   }
 
-  /** Ends a session; its access and refresh tokens stop working immediately. Idempotent. */
-  async revoke(sessionId: string, reason: RevokeReason): Promise<void> {
-    await this.tx.run((manager) =>
-      manager.update(
+  /**
+   * Ends a session; its access and refresh tokens stop working immediately. Idempotent. The
+   * first revocation is audited (actor: the session's owner, except for reuse detection).
+   */
+  async revoke(sessionId: string, reason: RevokeReason, origin?: RequestOrigin): Promise<void> {
+    await this.tx.run(async (manager) => {
+      const session = await manager.findOne(Session, {
+        where: { id: sessionId },
+        select: { id: true, userId: true },
+      });
+      const ended = await manager.update(
         Session,
         { id: sessionId, revokedAt: IsNull() },
         { revokedAt: new Date(), revokedReason: reason },
-      ),
-    );
+      );
+      const event = REVOKE_EVENTS[reason];
+      if (session && event && ended.affected === 1) {
+        const actorId = reason === 'refresh_token_reuse' ? null : session.userId;
+        await this.audit.record(
+          { event, actorId, targetId: session.userId, origin, details: { sessionId } },
+          manager,
+        );
+      }
+    });
   }
 
   /**
@@ -233,12 +268,28 @@ export class SessionsService {
     manager?: EntityManager,
   ): Promise<void> {
     const revoke = (within: EntityManager) =>
-      within.update(
-        Session,
-        { userId, id: Not(keepSessionId), revokedAt: IsNull() },
-        { revokedAt: new Date(), revokedReason: 'password_changed' },
-      );
+      this.revokeAll(within, userId, 'password_changed', keepSessionId);
     await (manager ? revoke(manager) : this.tx.run(revoke));
+  }
+
+  /**
+   * Ends every session of the user (but `keepSessionId`) inside the caller's transaction: after
+   * a password reset, when an administrator disables the account.
+   */
+  async revokeAll(
+    manager: EntityManager,
+    userId: number,
+    reason: RevokeReason,
+    keepSessionId?: string,
+  ): Promise<number> {
+    const where = keepSessionId
+      ? { userId, id: Not(keepSessionId), revokedAt: IsNull() }
+      : { userId, revokedAt: IsNull() };
+    const result = await manager.update(Session, where, {
+      revokedAt: new Date(),
+      revokedReason: reason,
+    });
+    return result.affected ?? 0;
   }
 
   /** The user's sessions that can still be refreshed, newest first. */
@@ -281,6 +332,7 @@ export class SessionsService {
       sessionId,
       authTime: this.callerLookup.hydrate('authenticatedAt', user.authenticatedAt),
       token,
+      emailVerified: user.emailVerifiedAt !== null && user.emailVerifiedAt !== undefined,
     };
   }
 

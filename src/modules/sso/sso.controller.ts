@@ -16,7 +16,8 @@ import { CurrentUser } from '../../common/auth/current-user.decorator.js';
 import { ErrorEnvelope } from '../../common/errors/error-envelope.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.guard.js';
 import { AppConfig } from '../../config/app.config.js';
-import { clientInfo, RequireRecentAuth, UserResponse } from '../auth/index.js';
+import { requestOrigin } from '../../common/http/request-origin.js';
+import { RequireRecentAuth, UserResponse } from '../auth/index.js';
 import { readBrowserCookie, setBrowserCookie } from './browser-cookie.js';
 import { AuthorizeQuery } from './dto/authorize.query.js';
 import { ExchangeDto, LinkDto, LinkResponse } from './dto/exchange.dto.js';
@@ -115,7 +116,7 @@ export class SsoController {
   })
   @ApiUnauthorizedResponse({ description: 'Code unknown, expired or used', type: ErrorEnvelope })
   async exchange(@Body() body: ExchangeDto, @Req() request: FastifyRequest): Promise<UserResponse> {
-    const issued = await this.sso.exchange(body.code, clientInfo(request));
+    const issued = await this.sso.exchange(body.code, requestOrigin(request));
     return UserResponse.of(issued.user, issued.accessToken, issued.refreshToken);
   }
 

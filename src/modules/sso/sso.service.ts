@@ -12,7 +12,8 @@ import {
 import { AppConfig } from '../../config/app.config.js';
 import { normaliseRedirectUri } from '../../config/oidc.config.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
-import { AuthService, type ClientInfo, type IssuedCredentials } from '../auth/index.js';
+import type { RequestOrigin } from '../../common/http/request-origin.js';
+import { AuthService, type IssuedCredentials } from '../auth/index.js';
 import { LoginState } from './entities/login-state.entity.js';
 import { OneTimeCode, type OneTimeCodePurpose } from './entities/one-time-code.entity.js';
 import { SignatureError } from './id-token-signature.js';
@@ -224,7 +225,7 @@ export class SsoService {
   }
 
   /** Trades a one-time code for a session (single use, also under concurrent use). */
-  async exchange(code: string, client: ClientInfo): Promise<IssuedCredentials> {
+  async exchange(code: string, client: RequestOrigin): Promise<IssuedCredentials> {
     try {
       return await this.auth.loginExternal(
         (manager) => this.consumeCode(code, 'exchange', undefined, manager),

@@ -20,3 +20,4 @@ export {
   PasswordField,
   UsernameField,
 } from './dto/user-fields.js';
+export { AdminUserView } from './dto/admin-user.response.js';

@@ -38,7 +38,7 @@ export interface UserChanges {
 }
 
 /** What the current-user view shows of an account ({@link UsersService.getAccountFields}). */
-export type AccountFields = Pick<User, 'email' | 'username' | 'bio' | 'image'>;
+export type AccountFields = Pick<User, 'email' | 'username' | 'bio' | 'image' | 'emailVerifiedAt'>;
 
 /** What the administrator bootstrap did; `refused` says what it did not do and why. */
 export type AdminBootstrapOutcome =
@@ -84,6 +84,8 @@ export class UsersService {
         .addSelect('user.username', 'username')
         .addSelect('user.bio', 'bio')
         .addSelect('user.image', 'image')
+        // Only its presence is read (emailVerified), so the raw driver value is enough.
+        .addSelect('user.emailVerifiedAt', 'emailVerifiedAt')
         .where('user.id = :id'),
     );
   }
@@ -154,16 +156,28 @@ export class UsersService {
     for (let attempt = 2; await this.usernameTaken(manager, username); attempt += 1) {
       username = attempt <= 5 ? `${base}_${attempt}` : `${base}_${randomBytes(3).toString('hex')}`;
     }
-    return this.insert(manager, {
+    const user = await this.insert(manager, {
       email: input.email.toLowerCase(),
       username,
       passwordHash: this.hasher.unusable(),
       role: 'user',
     });
+    // Accounts are only created from a provider that asserts email_verified.
+    await manager.update(User, { id: user.id }, { emailVerifiedAt: new Date() });
+    return manager.findOneByOrFail(User, { id: user.id });
   }
 
+  /** Taken by anyone (case-insensitively) or held after someone's rename. */
   private async usernameTaken(manager: EntityManager, username: string): Promise<boolean> {
-    return (await manager.countBy(User, { username })) > 0;
+    const key = usernameKey(username);
+    const owner = await manager
+      .createQueryBuilder(User, 'user')
+      .select('user.id')
+      .where('LOWER(user.username) = :key', { key })
+      .getOne();
+    if (owner) return true;
+    const hold = await manager.findOneBy(UsernameHold, { usernameKey: key });
+    return hold !== null && hold.expiresAtMs > Date.now();
   }
 
   /** The user's password hash alone, for re-authentication checks. */
@@ -202,11 +216,14 @@ export class UsersService {
   /**
    * Applies the changes in one transaction, together with `alsoInTransaction` (e.g. ending the
    * other sessions after a new password), and returns the user as that transaction sees it.
+   * With `confirmEmail`, a new email is checked like the other fields but not written: the hook
+   * starts its confirmation inside the same transaction.
    */
   async update(
     id: number,
     changes: UserChanges,
     alsoInTransaction?: (manager: EntityManager) => Promise<void>,
+    confirmEmail?: (manager: EntityManager, user: User, email: string) => Promise<void>,
   ): Promise<User> {
     const passwordHash =
       changes.password === undefined ? undefined : await this.hasher.hash(changes.password);
@@ -216,7 +233,10 @@ export class UsersService {
       const email = changes.email?.toLowerCase();
       await this.assertAvailable(manager, { email, username: changes.username }, id);
       const patch: Partial<User> = { updatedAt: new Date() };
-      if (email !== undefined) patch.email = email;
+      if (email !== undefined && email !== user.email) {
+        if (confirmEmail) await confirmEmail(manager, user, email);
+        else patch.email = email;
+      }
       if (changes.username !== undefined) patch.username = changes.username;
       if (changes.bio !== undefined) patch.bio = changes.bio === '' ? null : changes.bio;
       if (changes.image !== undefined) patch.image = changes.image === '' ? null : changes.image;

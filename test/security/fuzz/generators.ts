@@ -14,6 +14,8 @@ export type PoolName =
   | 'username'
   | 'commentId'
   | 'sessionId'
+  /** Numeric user ids (admin routes `/api/users/{id}`). */
+  | 'userId'
   | 'email'
   | 'password'
   | 'refreshToken'
@@ -139,13 +141,6 @@ function validByName(name: string, schema: Schema): fc.Arbitrary<unknown> | unde
       );
     case 'password':
       return fc.oneof(known('password'), fc.string({ minLength: 8, maxLength: 64 }));
-    case 'currentPassword':
-      // Mostly left out (a fresh login's token needs none), otherwise some real account's
-      // password: right for the caller sometimes, wrong (403) otherwise.
-      return fc.oneof(
-        { weight: 3, arbitrary: fc.constant(undefined) },
-        { weight: 1, arbitrary: known('password') },
-      );
     case 'currentPassword':
       // Mostly left out (the fuzz callers' logins are recent, so changes pass without it); a
       // known password otherwise, which is right when it happens to be the caller's.
@@ -428,6 +423,7 @@ export function poolFor(path: string, name: string): PoolName {
   if (path.includes('/sessions/')) return 'sessionId';
   if (path.includes('/identities/')) return 'identityId';
   if (path.includes('/comments/')) return 'commentId';
+  if (path.startsWith('/api/users/')) return 'userId';
   throw new Error(`no pool of real values for {${name}} in ${path}`);
 }
 

@@ -16,6 +16,8 @@ export const CALLERS = ['anonymous', 'user', 'admin', 'forged'] as const;
 export type Caller = (typeof CALLERS)[number];
 
 interface Account {
+  /** The account's user id (from its first access token). */
+  id?: number;
   name: string;
   email: string;
   password: string;
@@ -81,6 +83,7 @@ export class FuzzRunner {
     username: [],
     commentId: [],
     sessionId: [],
+    userId: [],
     email: [],
     password: [],
     refreshToken: [],
@@ -248,6 +251,12 @@ export class FuzzRunner {
       this.pools.email.push(account.email);
       this.pools.password.push(account.password);
     }
+    if (status >= 200 && status < 300 && operation.key === 'DELETE /api/user')
+      await this.reRegister(caller);
+    // An admin change (role, disabled) of a fuzz account is undone at once, so the callers keep
+    // their roles and at most one change is ever in force.
+    if (status >= 200 && status < 300 && operation.key === 'PATCH /api/users/{id}')
+      await this.restoreAccounts();
     // Deleted articles or comments are replaced; an unlinked identity needs no fixture.
     const deletedFixture =
       operation.method === 'DELETE' && !operation.path.includes('/identities/');
@@ -256,6 +265,38 @@ export class FuzzRunner {
       status === 401 ||
       (status < 300 && /logout|sessions\/|PUT \/api\/user$|refresh/.test(operation.key));
     if (mayHaveEndedSession) await this.ensureLoggedIn(caller);
+  }
+
+  /** The caller deleted its own account: registers it again with the same credentials. */
+  private async reRegister(name: 'user' | 'admin'): Promise<void> {
+    const account = this.account(name);
+    if (name === 'admin') throw new Error('harness: the last admin deleted its account');
+    const response = await this.harness('POST', '/api/users', undefined, {
+      user: { email: account.email, username: account.username, password: account.password },
+    });
+    if (response.status !== 201)
+      throw new Error(`harness: re-register ${name}: ${response.status} ${response.text}`);
+    account.id = undefined;
+    this.adopt(name, response.body);
+    // Its articles and comments went with it: forget them (replenish creates new ones).
+    for (const pool of ['slug', 'commentId', 'commentOf', 'sessionId'] as const)
+      this.pools[pool].length = 0;
+  }
+
+  /** Puts the fuzz accounts back to their roles, enabled, and logs them in again if needed. */
+  private async restoreAccounts(): Promise<void> {
+    for (const [name, role] of [
+      ['user', 'user'],
+      ['other', 'user'],
+      ['admin', 'admin'],
+    ] as const) {
+      const id = this.account(name).id;
+      if (id === undefined) continue;
+      await this.harness('PATCH', `/api/users/${id}`, 'admin', {
+        user: { role, disabled: false },
+      });
+    }
+    await this.ensureLoggedIn('user');
   }
 
   /** Re-logs `name` in when its access token no longer works. */
@@ -282,6 +323,10 @@ export class FuzzRunner {
     const account = this.account(name);
     account.token = body.user.token;
     account.refreshToken = body.user.refreshToken;
+    account.id ??= Number(
+      JSON.parse(Buffer.from(String(body.user.token).split('.')[1], 'base64url').toString()).sub,
+    );
+    this.pools.userId.push(String(account.id));
     account.username = body.user.username;
     this.secrets.addIssuedTokens(body, name);
     this.pools.refreshToken.push(account.refreshToken);
@@ -395,6 +440,8 @@ export class FuzzRunner {
     for (const comment of [body.comment, ...(body.comments ?? [])]) add('commentId', comment?.id);
     for (const session of body.sessions ?? []) add('sessionId', session?.id);
     for (const identity of body.identities ?? []) add('identityId', identity?.id);
+    for (const user of [...(body.users ?? []), ...(body.user?.id ? [body.user] : [])])
+      add('userId', user?.id);
     for (const tag of body.tags ?? []) add('tag', tag);
     add('cursor', body.nextCursor);
     add('username', body.profile?.username);

@@ -24,7 +24,8 @@ export class UpdateUserFields {
 
 /**
  * `PUT /api/user` body: any subset of the fields; an empty `password` leaves it unchanged, and
- * `token`/`refreshToken` echoed from a response are ignored. `role` cannot be set (422).
+ * `token`/`refreshToken` echoed from a response are ignored. `role` cannot be set (422). A new
+ * `email` takes effect once confirmed from the new address (see docs/accounts.md).
  */
 export class UpdateUserDto {
   @WrappedBody(() => UpdateUserFields)

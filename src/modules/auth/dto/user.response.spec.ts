@@ -10,12 +10,14 @@ const entity = {
   bio: null,
   image: 'https://example.com/jake.png',
   role: 'admin',
+  emailVerifiedAt: null,
+  disabledAt: null,
   createdAt: new Date(),
   updatedAt: new Date(),
 } as User;
 
 describe('UserResponse.of', () => {
-  it('exposes exactly the RealWorld user fields', () => {
+  it('exposes exactly the RealWorld user fields, plus emailVerified', () => {
     expect(UserResponse.of(entity, 'access')).toEqual({
       user: {
         email: 'jake@example.com',
@@ -23,6 +25,7 @@ describe('UserResponse.of', () => {
         username: 'jake',
         bio: null,
         image: 'https://example.com/jake.png',
+        emailVerified: false,
       },
     });
   });

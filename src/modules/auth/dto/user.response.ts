@@ -8,6 +8,11 @@ export class UserView {
   @ApiProperty({ example: 'jake' }) username: string;
   @ApiProperty({ type: String, nullable: true }) bio: string | null;
   @ApiProperty({ type: String, nullable: true }) image: string | null;
+  @ApiProperty({
+    description: 'Whether the email has been confirmed (POST /api/auth/email/verify)',
+    example: false,
+  })
+  emailVerified: boolean;
   @ApiPropertyOptional({
     description: 'Single-use refresh token (login, register and refresh only)',
   })
@@ -24,6 +29,7 @@ export class UserResponse {
       username: user.username,
       bio: user.bio,
       image: user.image,
+      emailVerified: user.emailVerifiedAt !== null && user.emailVerifiedAt !== undefined,
     };
     if (refreshToken !== undefined) view.refreshToken = refreshToken;
     return { user: view };

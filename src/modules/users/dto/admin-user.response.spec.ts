@@ -13,6 +13,8 @@ describe('AdminUserView.from', () => {
       bio: 'bio',
       image: null,
       role: 'user',
+      emailVerifiedAt: createdAt,
+      disabledAt: null,
       createdAt,
       updatedAt: createdAt,
     } as User);
@@ -23,6 +25,8 @@ describe('AdminUserView.from', () => {
       bio: 'bio',
       image: null,
       role: 'user',
+      emailVerified: true,
+      disabled: false,
       createdAt: '2030-01-01T00:00:00.000Z',
       updatedAt: '2030-01-01T00:00:00.000Z',
     });

@@ -10,6 +10,10 @@ export class AdminUserView {
   @ApiProperty({ type: String, nullable: true }) bio: string | null;
   @ApiProperty({ type: String, nullable: true }) image: string | null;
   @ApiProperty({ enum: ROLES }) role: Role;
+  @ApiProperty({ description: 'The email has been confirmed through a mailed link' })
+  emailVerified: boolean;
+  @ApiProperty({ description: 'Disabled by an administrator: cannot log in' })
+  disabled: boolean;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
 
@@ -21,6 +25,8 @@ export class AdminUserView {
       bio: user.bio,
       image: user.image,
       role: user.role,
+      emailVerified: user.emailVerifiedAt !== null && user.emailVerifiedAt !== undefined,
+      disabled: user.disabledAt !== null && user.disabledAt !== undefined,
       createdAt: user.createdAt.toISOString(),
       updatedAt: user.updatedAt.toISOString(),
     };

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { timestampColumnType } from '../../../database/column-types.js';
 import { Timestamped } from '../../../database/timestamped.entity.js';
 import type { Role } from '../../../common/auth/role.js';
 
@@ -27,4 +28,12 @@ export class User extends Timestamped {
 
   @Column({ type: 'varchar', length: 16, default: 'user' })
   role: Role;
+
+  /** When the current email was confirmed through a mailed link; null while unverified. */
+  @Column({ name: 'email_verified_at', type: timestampColumnType, nullable: true })
+  emailVerifiedAt: Date | null;
+
+  /** Set by an administrator: login is refused and every session has ended. */
+  @Column({ name: 'disabled_at', type: timestampColumnType, nullable: true })
+  disabledAt: Date | null;
 }

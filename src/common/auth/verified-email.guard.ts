@@ -1,0 +1,35 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AppConfig } from '../../config/app.config.js';
+import { EmailNotVerifiedError } from '../errors/domain-errors.js';
+import { ALLOW_UNVERIFIED_KEY } from './auth.decorators.js';
+import type { AuthenticatedUser } from './authenticated-user.js';
+
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Global guard (after authentication): with REQUIRE_VERIFIED_EMAIL, an authenticated caller
+ * whose email is not verified can read but not write (403 EMAIL_NOT_VERIFIED), except on
+ * routes marked {@link AllowUnverified}.
+ */
+@Injectable()
+export class VerifiedEmailGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly config: AppConfig,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (!this.config.accounts.requireVerifiedEmail) return true;
+    const request = context
+      .switchToHttp()
+      .getRequest<{ method: string; user?: AuthenticatedUser }>();
+    if (!request.user || READS.has(request.method) || request.user.emailVerified) return true;
+    const allowed = this.reflector.getAllAndOverride<boolean | undefined>(ALLOW_UNVERIFIED_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (allowed) return true;
+    throw new EmailNotVerifiedError();
+  }
+}
