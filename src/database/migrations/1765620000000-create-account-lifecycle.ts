@@ -1,4 +1,4 @@
-import { type MigrationInterface, type QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
+import { type MigrationInterface, type QueryRunner, Table, TableIndex } from 'typeorm';
 import { SchemaHelpers } from './schema-helpers.js';
 
 /**
@@ -10,9 +10,9 @@ export class CreateAccountLifecycle1765620000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const schema = new SchemaHelpers(queryRunner);
-    await queryRunner.addColumns('users', [
-      new TableColumn(schema.timestamp('email_verified_at', { nullable: true })),
-      new TableColumn(schema.timestamp('disabled_at', { nullable: true })),
+    await schema.addNullableColumns('users', [
+      schema.timestamp('email_verified_at', { nullable: true }),
+      schema.timestamp('disabled_at', { nullable: true }),
     ]);
     await queryRunner.createTable(
       new Table({

@@ -1,4 +1,4 @@
-import type { QueryRunner, TableColumnOptions } from 'typeorm';
+import { type QueryRunner, TableColumn, type TableColumnOptions } from 'typeorm';
 
 /**
  * Dialect-neutral column builders for hand-written migrations. Migrations use the schema
@@ -7,8 +7,29 @@ import type { QueryRunner, TableColumnOptions } from 'typeorm';
 export class SchemaHelpers {
   readonly postgres: boolean;
 
-  constructor(queryRunner: QueryRunner) {
+  constructor(private readonly queryRunner: QueryRunner) {
     this.postgres = queryRunner.connection.options.type === 'postgres';
+  }
+
+  /**
+   * Adds nullable columns to an existing table. On SQLite TypeORM's addColumns rebuilds the
+   * table (copy, drop, rename), which drops its triggers (the article counters) and fails on
+   * expression indexes (`LOWER(username)`); SQLite's own ALTER TABLE … ADD COLUMN does neither.
+   */
+  async addNullableColumns(table: string, columns: TableColumnOptions[]): Promise<void> {
+    if (columns.some((column) => column.isNullable === false))
+      throw new Error('addNullableColumns: every column must be nullable');
+    if (this.postgres) {
+      await this.queryRunner.addColumns(
+        table,
+        columns.map((column) => new TableColumn({ ...column, isNullable: true })),
+      );
+      return;
+    }
+    for (const column of columns)
+      await this.queryRunner.query(
+        `ALTER TABLE "${table}" ADD COLUMN "${column.name}" ${column.type} NULL`,
+      );
   }
 
   /** Placeholder of the `index`-th (1-based) bound parameter of a raw query: `$1` or `?`. */
