@@ -177,6 +177,8 @@ describe('single sign-on with OpenID Connect', () => {
       expect(response.body.user).toEqual({
         email: alice.email,
         username: 'alice',
+        // Created only from a provider that asserts email_verified.
+        emailVerified: true,
         bio: null,
         image: null,
         token: expect.any(String),

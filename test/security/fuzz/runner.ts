@@ -66,7 +66,7 @@ export const FUZZ_PASSWORDS = {
 };
 
 /** Requests per operation at the least: 10 as each kind of caller (main had 38 per operation). */
-export const MIN_ROUNDS = 10 * CALLERS.length;
+export const MIN_ROUNDS = 13 * CALLERS.length;
 
 export class FuzzRunner {
   /** Generated requests actually sent by the last {@link run}. */
@@ -278,9 +278,15 @@ export class FuzzRunner {
       throw new Error(`harness: re-register ${name}: ${response.status} ${response.text}`);
     account.id = undefined;
     this.adopt(name, response.body);
-    // Its articles and comments went with it: forget them (replenish creates new ones).
-    for (const pool of ['slug', 'commentId', 'commentOf', 'sessionId'] as const)
+    // Its articles, comments and identities went with it: forget them (replenish creates new
+    // articles; the identity is linked again).
+    for (const pool of ['slug', 'commentId', 'commentOf', 'sessionId', 'identityId'] as const)
       this.pools[pool].length = 0;
+    const sso = this.target.sso;
+    if (sso && name === 'user') {
+      await sso.link(account.token);
+      await this.harness('GET', '/api/user/identities', 'user');
+    }
   }
 
   /** Puts the fuzz accounts back to their roles, enabled, and logs them in again if needed. */

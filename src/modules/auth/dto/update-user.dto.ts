@@ -20,6 +20,7 @@ export class UpdateUserFields {
   /** Sent back by clients that post the user object they received: ignored. */
   @ReadOnlyEcho() token?: unknown;
   @ReadOnlyEcho() refreshToken?: unknown;
+  @ReadOnlyEcho() emailVerified?: unknown;
 }
 
 /**
