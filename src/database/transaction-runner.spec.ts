@@ -2,11 +2,11 @@ import { describe, expect, it } from '@jest/globals';
 import type { DataSource, EntityManager } from 'typeorm';
 import { isRetryableConflict, TransactionRunner } from './transaction-runner.js';
 
-/** A PostgreSQL data source whose first `failures` transactions fail with `error`. */
-function dataSourceFailing(failures: number, error: unknown) {
+/** A data source whose first `failures` transactions fail with `error`. */
+function dataSourceFailing(failures: number, error: unknown, type = 'postgres') {
   let calls = 0;
   const dataSource = {
-    options: { type: 'postgres' },
+    options: { type },
     transaction: async <T>(work: (manager: EntityManager) => Promise<T>) => {
       calls++;
       if (calls <= failures) throw error;
@@ -46,10 +46,24 @@ describe('isRetryableConflict', () => {
     [{ code: '40P01' }, true],
     [{ code: '40001' }, true],
     [{ driverError: { code: '40001' } }, true],
+    [{ driverError: { code: 'SQLITE_BUSY_SNAPSHOT' } }, true],
+    [{ code: 'SQLITE_BUSY' }, true],
+    [{ code: 'SQLITE_CONSTRAINT_UNIQUE' }, false],
     [{ code: '23505' }, false],
     [new Error('plain'), false],
     [null, false],
   ])('%j → %s', (error, expected) => {
     expect(isRetryableConflict(error)).toBe(expected);
+  });
+});
+
+describe('TransactionRunner on SQLite', () => {
+  it('runs a unit of work again when another process committed since it read', async () => {
+    const stale = Object.assign(new Error('database is locked'), {
+      driverError: { code: 'SQLITE_BUSY_SNAPSHOT' },
+    });
+    const { dataSource, calls } = dataSourceFailing(1, stale, 'better-sqlite3');
+    await expect(new TransactionRunner(dataSource).run(async () => 'done')).resolves.toBe('done');
+    expect(calls()).toBe(2);
   });
 });

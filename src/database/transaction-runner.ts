@@ -15,7 +15,10 @@ import { DataSource, type EntityManager } from 'typeorm';
  *
  * A PostgreSQL deadlock or serialization failure aborts the whole transaction and is not the
  * request's fault: the unit of work is run again from the start (a few times, with a short
- * random pause), as PostgreSQL's documentation recommends. Units of work must therefore only
+ * random pause), as PostgreSQL's documentation recommends. The same holds on SQLite for a
+ * transaction that read before another process (the counters CLI, a cluster worker) committed
+ * a write: in WAL mode its upgrade to a writer fails at once with SQLITE_BUSY_SNAPSHOT, which no
+ * busy timeout can wait out. Units of work must therefore only
  * touch the database through `manager` (anything else would happen twice).
  */
 @Injectable()
@@ -29,7 +32,7 @@ export class TransactionRunner {
 
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (!this.serialise) return this.runRetryingConflicts(work);
-    const result = this.queue.then(() => this.dataSource.transaction(work));
+    const result = this.queue.then(() => this.runRetryingConflicts(work));
     this.queue = result.catch(() => undefined);
     return result;
   }
@@ -48,10 +51,13 @@ export class TransactionRunner {
 
 const MAX_ATTEMPTS = 4;
 const RETRY_PAUSE_MS = 20;
-/** deadlock_detected and serialization_failure: the transaction lost a race, nothing more. */
-const RETRYABLE_SQLSTATES = new Set(['40P01', '40001']);
+/**
+ * deadlock_detected and serialization_failure on PostgreSQL, a stale snapshot or an expired busy
+ * wait on SQLite: the transaction lost a race, nothing more.
+ */
+const RETRYABLE_SQLSTATES = new Set(['40P01', '40001', 'SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT']);
 
-/** True for a PostgreSQL error (raw or wrapped by TypeORM) that a retry can cure. */
+/** True for a database error (raw or wrapped by TypeORM) that a retry can cure. */
 export function isRetryableConflict(error: unknown): boolean {
   const candidate = error as { code?: unknown; driverError?: { code?: unknown } } | null;
   const code = candidate?.driverError?.code ?? candidate?.code;

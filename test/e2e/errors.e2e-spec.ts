@@ -76,7 +76,7 @@ describe('error envelope', () => {
   it.each([
     ['GET', '/api/does-not-exist'],
     ['POST', '/api/articles-that-never-were'],
-    ['DELETE', '/api/user'],
+    ['DELETE', '/api/tags'],
     ['GET', '/not-under-api'],
   ])('returns 404 ROUTE_NOT_FOUND for %s %s', async (method, path) => {
     const response = await api.request(method, path, { token: user.token });

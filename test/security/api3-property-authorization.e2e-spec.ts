@@ -36,8 +36,16 @@ const COMMENT = ['id', 'body', 'createdAt', 'updatedAt', 'author'].concat(
 );
 const nest = (prefix: string, keys: string[]) => [prefix, ...keys.map((k) => `${prefix}.${k}`)];
 const ALLOWED_KEYS = {
-  user: nest('user', ['email', 'token', 'username', 'bio', 'image']),
-  userWithRefresh: nest('user', ['email', 'token', 'username', 'bio', 'image', 'refreshToken']),
+  user: nest('user', ['email', 'token', 'username', 'bio', 'image', 'emailVerified']),
+  userWithRefresh: nest('user', [
+    'email',
+    'token',
+    'username',
+    'bio',
+    'image',
+    'emailVerified',
+    'refreshToken',
+  ]),
   profile: nest('profile', PROFILE),
   article: nest('article', ARTICLE),
   articleList: [
@@ -61,6 +69,8 @@ const ALLOWED_KEYS = {
   adminUserList: [
     'users',
     ...nest('users[]', ['id', 'email', 'username', 'bio', 'image', 'role']),
+    'users[].emailVerified',
+    'users[].disabled',
     'users[].createdAt',
     'users[].updatedAt',
     'usersCount',

@@ -166,7 +166,7 @@ describe('API8:2023 security misconfiguration', () => {
       ['GET', '/server-status'],
       ['GET', '/graphql'],
       ['GET', '/api/swagger.json'],
-      ['GET', '/api/users/login'],
+      ['GET', '/api/users/login/history'],
     ])('answers %s %s with 404 ROUTE_NOT_FOUND in the envelope', async (method, path) => {
       const response = await api.request(method, path, { token: user.token });
       expectErrorEnvelope(response, 404, 'ROUTE_NOT_FOUND');
