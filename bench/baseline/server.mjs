@@ -83,9 +83,9 @@ async function caller(request, required) {
   const claims = verifyJwt(match[1]);
   if (!claims) throw new HttpError(401, 'token is invalid');
   const { rows } = await query(
-    `SELECT s.expires_at, u.id, u.username, u.email, u.role FROM sessions s
+    `SELECT s.expires_at, u.id, u.username, u.email, u.role, u.email_verified_at FROM sessions s
      JOIN users u ON u.id = s.user_id
-     WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL`,
+     WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND u.disabled_at IS NULL`,
     [claims.sid, Number(claims.sub)],
   );
   if (!rows[0] || rows[0].expires_at <= new Date()) throw new HttpError(401, 'session ended');
@@ -177,14 +177,14 @@ const COUNTS = {
     [name],
   ],
   author: (name) => [
-    `SELECT c.total FROM article_counts c JOIN users u ON u.id = c.key_id AND u.username = $1
+    `SELECT c.total FROM article_counts c JOIN users u ON u.id = c.key_id AND LOWER(u.username) = $1
      WHERE c.scope = 'author'`,
-    [name],
+    [name.toLowerCase()],
   ],
   favorited: (name) => [
-    `SELECT c.total FROM article_counts c JOIN users u ON u.id = c.key_id AND u.username = $1
+    `SELECT c.total FROM article_counts c JOIN users u ON u.id = c.key_id AND LOWER(u.username) = $1
      WHERE c.scope = 'favorited'`,
-    [name],
+    [name.toLowerCase()],
   ],
   feed: (viewerId) => [
     `SELECT COALESCE(SUM(c.total), 0) AS total FROM article_counts c
@@ -246,13 +246,13 @@ app.get('/api/articles', async (request) => {
     );
   }
   if (q.author !== undefined) {
-    values.push(q.author);
-    filters.push(`a.author_id = (SELECT id FROM users WHERE username = $${values.length})`);
+    values.push(q.author.toLowerCase());
+    filters.push(`a.author_id = (SELECT id FROM users WHERE LOWER(username) = $${values.length})`);
   }
   if (q.favorited !== undefined) {
-    values.push(q.favorited);
+    values.push(q.favorited.toLowerCase());
     filters.push(
-      `a.id IN (SELECT f.article_id FROM favorites f JOIN users fu ON fu.id = f.user_id WHERE fu.username = $${values.length})`,
+      `a.id IN (SELECT f.article_id FROM favorites f JOIN users fu ON fu.id = f.user_id WHERE LOWER(fu.username) = $${values.length})`,
     );
   }
   const given = ['tag', 'author', 'favorited'].filter((name) => q[name] !== undefined);
@@ -294,9 +294,10 @@ app.get('/api/tags', async () => {
 
 app.get('/api/user', async (request) => {
   const viewer = await caller(request, true);
-  const { rows } = await query('SELECT id, email, username, bio, image FROM users WHERE id = $1', [
-    viewer.id,
-  ]);
+  const { rows } = await query(
+    'SELECT id, email, username, bio, image, email_verified_at FROM users WHERE id = $1',
+    [viewer.id],
+  );
   const user = rows[0];
   return {
     user: {
@@ -305,6 +306,7 @@ app.get('/api/user', async (request) => {
       username: user.username,
       bio: user.bio,
       image: user.image,
+      emailVerified: user.email_verified_at !== null,
     },
   };
 });
