@@ -27,12 +27,14 @@ import {
   freePort,
   JWT_SECRET,
   runScript,
+  productionNodeFlags,
   serverEnv,
   snapshotBuild,
   startServer,
 } from './lib/servers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const nodeFlags = productionNodeFlags(root);
 const SEED_PASSWORD = 'seed-password';
 
 const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -120,6 +122,7 @@ async function measureSize(app, size) {
 
     const [oursPort, basePort] = [await freePort(), await freePort()];
     const ours = await startServer({
+      nodeFlags,
       name: 'app',
       script: join(app, 'src/main.js'),
       env: serverEnv(databaseUrl, oursPort),
@@ -130,6 +133,7 @@ async function measureSize(app, size) {
     // The same app with the read cache off, for the uncached scenarios (CACHE_TTL_SECONDS=0).
     const oursUncachedPort = await freePort();
     const oursUncached = await startServer({
+      nodeFlags,
       name: 'app',
       script: join(app, 'src/main.js'),
       env: serverEnv(databaseUrl, oursUncachedPort, { CACHE_TTL_SECONDS: '0' }),
@@ -138,6 +142,7 @@ async function measureSize(app, size) {
     });
     cleanups.push(() => oursUncached.stop());
     const baseline = await startServer({
+      nodeFlags,
       name: 'baseline',
       script: join(root, 'bench/baseline/server.mjs'),
       env: serverEnv(databaseUrl, basePort),
@@ -182,6 +187,11 @@ async function measureSize(app, size) {
         `${size.label}: ${scenario.title}: ${result.ours.rps.toFixed(0)} vs ${result.baseline.rps.toFixed(0)} req/s (×${result.ratio.toFixed(2)})`,
       );
     }
+    // Request logging stays on (LOG_LEVEL=info): say how much it wrote, so a run that
+    // silently stopped logging cannot pass for a faster one.
+    log(
+      `${size.label}: request log: ours wrote ${ours.logLines + oursUncached.logLines} lines, baseline ${baseline.logLines}`,
+    );
     if (!interrupted) {
       await ours.stop();
       await oursUncached.stop();
@@ -482,6 +492,7 @@ async function sqlChecks(scenarios, measured, { app, databaseUrl, db, baseline }
   tapped.port = String(tap.port);
   const port = await freePort();
   const counting = await startServer({
+    nodeFlags,
     name: 'app',
     script: join(app, 'src/main.js'),
     env: serverEnv(tapped.toString(), port),

@@ -13,7 +13,14 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { scratchDatabase } from './lib/scratch-database.mjs';
-import { freePort, runScript, serverEnv, snapshotBuild, startServer } from './lib/servers.mjs';
+import {
+  freePort,
+  productionNodeFlags,
+  runScript,
+  serverEnv,
+  snapshotBuild,
+  startServer,
+} from './lib/servers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SEED_PASSWORD = 'seed-password';
@@ -50,6 +57,7 @@ async function main() {
   );
   const port = await freePort();
   const server = await startServer({
+    nodeFlags: productionNodeFlags(root),
     name: 'app',
     script: join(app, 'src/main.js'),
     env: serverEnv(databaseUrl, port),

@@ -8,6 +8,16 @@ import { createServer } from 'node:net';
 
 export const JWT_SECRET = 'bench-only-secret-0123456789abcdefghijklmnopqrstuvwxyz';
 
+/**
+ * The Node.js flags production runs with (package.json `config.nodeFlags`, used by `npm start`
+ * and `npm run start:prod`): both servers get them, so memory and speed are measured as
+ * deployed and under the same runtime settings.
+ */
+export function productionNodeFlags(root) {
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  return (manifest.config?.nodeFlags ?? '').split(/\s+/).filter(Boolean);
+}
+
 export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
@@ -24,7 +34,8 @@ export function serverEnv(databaseUrl, port, extra = {}) {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
+    // The production default: one JSON line per request (see startServer for where it goes).
+    LOG_LEVEL: 'info',
     LOG_PRETTY: 'false',
     HOST: '127.0.0.1',
     PORT: String(port),
@@ -46,14 +57,35 @@ export function serverEnv(databaseUrl, port, extra = {}) {
   };
 }
 
-/** Starts `node script` (its output goes to ours) and waits until `readyPath` answers 200. */
-export async function startServer({ name, script, args = [], env, port, readyPath }) {
-  const child = spawn(process.execPath, [script, ...args], {
+/**
+ * Starts `node [nodeFlags] script` and waits until `readyPath` answers 200. Its stdout (the
+ * JSON log, one line per request) is read through a pipe, as a log shipper would, and counted;
+ * the last lines are kept for error messages. stderr goes to ours.
+ */
+export async function startServer({
+  name,
+  script,
+  args = [],
+  nodeFlags = [],
+  env,
+  port,
+  readyPath,
+}) {
+  const child = spawn(process.execPath, [...nodeFlags, script, ...args], {
     env,
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let logLines = 0;
+  let tail = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk) => {
+    for (let i = chunk.indexOf('\n'); i !== -1; i = chunk.indexOf('\n', i + 1)) logLines++;
+    tail = (tail + chunk).slice(-4000);
   });
   let exit;
-  child.on('exit', (code, signal) => (exit = { code, signal }));
+  child.on('exit', (code, signal) => {
+    exit = { code, signal };
+    if (code && !signal) console.error(`${name} exited with ${code}; its last output:\n${tail}`);
+  });
   const url = `http://127.0.0.1:${port}`;
   for (let attempt = 0; ; attempt++) {
     const response = await fetch(url + readyPath).catch(() => null);
@@ -68,6 +100,10 @@ export async function startServer({ name, script, args = [], env, port, readyPat
     pid: child.pid,
     get exited() {
       return exit;
+    },
+    /** Lines the server has written to stdout so far (its request log, mostly). */
+    get logLines() {
+      return logLines;
     },
     /** Resets the peak resident set size, so the next {@link peakRssMb} covers one run only. */
     resetPeakRss() {

@@ -60,7 +60,12 @@ describe('loadConfig', () => {
       });
       expect(config.admin).toBeUndefined();
       expect(config.redisUrl).toBeUndefined();
-      expect(config.cache).toEqual({ ttlSeconds: 60, maxEntries: 10_000, keyPrefix: 'cache:' });
+      expect(config.cache).toEqual({
+        ttlSeconds: 60,
+        maxEntries: 10_000,
+        maxBytes: 33_554_432,
+        keyPrefix: 'cache:',
+      });
       expect(config.idempotency).toEqual({ keyPrefix: 'idempotency:' });
     });
 
@@ -184,6 +189,7 @@ describe('loadConfig', () => {
     [{ REDIS_URL: 'http://cache' }, 'REDIS_URL'],
     [{ CACHE_TTL_SECONDS: '-1' }, 'CACHE_TTL_SECONDS'],
     [{ CACHE_MAX_ENTRIES: '0' }, 'CACHE_MAX_ENTRIES'],
+    [{ CACHE_MAX_BYTES: '12' }, 'CACHE_MAX_BYTES'],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
     [{ TRUST_PROXY: 'sometimes' }, 'TRUST_PROXY'],
     [{ ADMIN_EMAIL: 'root@example.com' }, 'ADMIN_PASSWORD'],

@@ -94,8 +94,9 @@ export abstract class AppConfig {
   abstract readonly cache: {
     /** Lifetime of an entry; 0 turns caching off. */
     ttlSeconds: number;
-    /** Bound of the in-process store (without Redis). */
+    /** Bounds of the in-process store (without Redis): entries, and UTF-8 bytes held. */
     maxEntries: number;
+    maxBytes: number;
     /** Prefix of the cache's Redis keys, so deployments (or test runs) can share one Redis. */
     keyPrefix: string;
   };
@@ -282,6 +283,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cache: {
       ttlSeconds: read.integer('CACHE_TTL_SECONDS', 60, { min: 0, max: 86_400 }),
       maxEntries: read.integer('CACHE_MAX_ENTRIES', 10_000, { min: 1, max: 10_000_000 }),
+      maxBytes: read.integer('CACHE_MAX_BYTES', 33_554_432, { min: 1024, max: 4_294_967_296 }),
       keyPrefix: read.string('CACHE_KEY_PREFIX', 'cache:'),
     },
     idempotency: { keyPrefix: read.string('IDEMPOTENCY_KEY_PREFIX', 'idempotency:') },

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyReply } from 'fastify';
 import { UnauthorizedError } from '../errors/domain-errors.js';
+import { RouteMetadata } from '../http/route-metadata.js';
 import { AUTH_MODE_KEY, type AuthMode } from './auth.decorators.js';
 
 /** passport-jwt reasons, translated into messages a client can act on. */
@@ -22,8 +23,11 @@ export const INVALID_TOKEN_CHALLENGE = 'Bearer error="invalid_token"';
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
+  private readonly authMode: RouteMetadata<AuthMode>;
+
+  constructor(reflector: Reflector) {
     super();
+    this.authMode = new RouteMetadata(reflector, AUTH_MODE_KEY);
   }
 
   override canActivate(context: ExecutionContext) {
@@ -63,9 +67,6 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   private modeOf(context: ExecutionContext): AuthMode | undefined {
-    return this.reflector.getAllAndOverride<AuthMode | undefined>(AUTH_MODE_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    return this.authMode.of(context);
   }
 }

@@ -1,6 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ForbiddenError, UnauthorizedError } from '../errors/domain-errors.js';
+import { RouteMetadata } from '../http/route-metadata.js';
 import { ROLES_KEY } from './auth.decorators.js';
 import type { AuthenticatedUser } from './authenticated-user.js';
 import type { Role } from './role.js';
@@ -8,13 +9,14 @@ import type { Role } from './role.js';
 /** Global guard that enforces `@Roles(...)`; runs after {@link JwtAuthGuard}. */
 @Injectable()
 export class RolesGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
+  private readonly requiredRoles: RouteMetadata<Role[]>;
+
+  constructor(reflector: Reflector) {
+    this.requiredRoles = new RouteMetadata(reflector, ROLES_KEY);
+  }
 
   canActivate(context: ExecutionContext): boolean {
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const roles = this.requiredRoles.of(context);
     if (!roles?.length) return true;
     const user = context.switchToHttp().getRequest<{ user?: AuthenticatedUser }>().user;
     if (!user) throw new UnauthorizedError();

@@ -2,6 +2,7 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { AppConfig } from '../../config/app.config.js';
 import { EmailNotVerifiedError } from '../errors/domain-errors.js';
+import { RouteMetadata } from '../http/route-metadata.js';
 import { ALLOW_UNVERIFIED_KEY } from './auth.decorators.js';
 import type { AuthenticatedUser } from './authenticated-user.js';
 
@@ -14,10 +15,14 @@ const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 @Injectable()
 export class VerifiedEmailGuard implements CanActivate {
+  private readonly allowsUnverified: RouteMetadata<boolean>;
+
   constructor(
-    private readonly reflector: Reflector,
+    reflector: Reflector,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.allowsUnverified = new RouteMetadata(reflector, ALLOW_UNVERIFIED_KEY);
+  }
 
   canActivate(context: ExecutionContext): boolean {
     if (!this.config.accounts.requireVerifiedEmail) return true;
@@ -25,11 +30,7 @@ export class VerifiedEmailGuard implements CanActivate {
       .switchToHttp()
       .getRequest<{ method: string; user?: AuthenticatedUser }>();
     if (!request.user || READS.has(request.method) || request.user.emailVerified) return true;
-    const allowed = this.reflector.getAllAndOverride<boolean | undefined>(ALLOW_UNVERIFIED_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (allowed) return true;
+    if (this.allowsUnverified.of(context)) return true;
     throw new EmailNotVerifiedError();
   }
 }

@@ -63,7 +63,7 @@ export class CacheService implements OnModuleDestroy {
       store ??
       (redis
         ? new RedisCacheStore(redis, config.cache.keyPrefix)
-        : new MemoryCacheStore(config.cache.maxEntries));
+        : new MemoryCacheStore(config.cache.maxEntries, config.cache.maxBytes));
     this.store.onDisconnect?.(() => {
       if (this.stopped) return;
       this.markPending(EPOCH);

@@ -23,7 +23,7 @@ describe('MemoryCacheStore', () => {
 
   it('forgets an entry once its time to live has passed', async () => {
     const time = clock();
-    const store = new MemoryCacheStore(10, time.now);
+    const store = new MemoryCacheStore(10, Infinity, time.now);
     await store.set('a', '1', 60);
     time.advance(59_999);
     expect(await store.getMany(['a'])).toEqual(['1']);
@@ -34,7 +34,7 @@ describe('MemoryCacheStore', () => {
 
   it('sets only absent (or expired) keys with setIfAbsent', async () => {
     const time = clock();
-    const store = new MemoryCacheStore(10, time.now);
+    const store = new MemoryCacheStore(10, Infinity, time.now);
     expect(await store.setIfAbsent('a', 'first', 10)).toBe(true);
     expect(await store.setIfAbsent('a', 'second', 10)).toBe(false);
     expect(await store.getMany(['a'])).toEqual(['first']);
@@ -54,5 +54,32 @@ describe('MemoryCacheStore', () => {
     expect(await store.getMany(['a', 'b', 'c', 'd'])).toEqual(['1', undefined, '3', '4']);
     for (let index = 0; index < 1000; index += 1) await store.set(`k${index}`, 'v', 60);
     expect(store.size).toBe(3);
+  });
+
+  it('never holds more than maxBytes of keys and values, evicting the least recently used', async () => {
+    const store = new MemoryCacheStore(1000, 30);
+    await store.set('a', 'x'.repeat(9), 60); // 10 bytes
+    await store.set('b', 'é'.repeat(4), 60); // 1 + 8 bytes in UTF-8
+    await store.set('c', 'x'.repeat(9), 60);
+    expect(store.sizeInBytes).toBe(29);
+    await store.getMany(['a']);
+    await store.set('d', 'x', 60); // 2 bytes: b, the least recently used, goes
+    expect(await store.getMany(['a', 'b', 'c', 'd'])).toEqual([
+      'x'.repeat(9),
+      undefined,
+      'x'.repeat(9),
+      'x',
+    ]);
+    expect(store.sizeInBytes).toBe(22);
+    await store.set('a', 'y', 60); // replacing a value gives its bytes back
+    expect(store.sizeInBytes).toBe(14);
+  });
+
+  it('does not keep a value larger than the whole byte budget, nor evict for it', async () => {
+    const store = new MemoryCacheStore(1000, 30);
+    await store.set('a', '1', 60);
+    await store.set('big', 'x'.repeat(100), 60);
+    expect(await store.getMany(['a', 'big'])).toEqual(['1', undefined]);
+    expect(store.sizeInBytes).toBe(2);
   });
 });

@@ -3,21 +3,31 @@ import type { CacheStore } from './cache-store.js';
 interface Entry {
   value: string;
   expiresAt: number;
+  /** UTF-8 size of key and value, counted against `maxBytes`. */
+  bytes: number;
 }
 
 /**
- * Per-process store with least-recently-used eviction beyond `maxEntries`, so memory stays
- * bounded however many distinct keys are requested. Only coherent within one process: several
- * instances need the Redis store.
+ * Per-process store with least-recently-used eviction beyond `maxEntries` or `maxBytes`, so
+ * memory stays bounded however many distinct keys are requested and however large the values
+ * (10,000 entries of megabyte-sized articles would otherwise outgrow the process's heap limit).
+ * Only coherent within one process: several instances need the Redis store.
  */
 export class MemoryCacheStore implements CacheStore {
   // A Map iterates in insertion order; re-inserting on every read keeps the oldest use first.
   private readonly entries = new Map<string, Entry>();
+  private bytes = 0;
 
   constructor(
     private readonly maxEntries: number,
+    private readonly maxBytes = Number.POSITIVE_INFINITY,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** UTF-8 bytes of the keys and values held. */
+  get sizeInBytes(): number {
+    return this.bytes;
+  }
 
   /** How many entries are held (expired ones included until they are touched or evicted). */
   get size(): number {
@@ -41,17 +51,31 @@ export class MemoryCacheStore implements CacheStore {
   private read(key: string): string | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
+    if (entry.expiresAt <= this.now()) {
+      this.remove(key);
+      return undefined;
+    }
     this.entries.delete(key);
-    if (entry.expiresAt <= this.now()) return undefined;
     this.entries.set(key, entry);
     return entry.value;
   }
 
   private write(key: string, value: string, ttlSeconds: number): void {
-    this.entries.delete(key);
-    this.entries.set(key, { value, expiresAt: this.now() + ttlSeconds * 1000 });
-    while (this.entries.size > this.maxEntries) {
-      this.entries.delete(this.entries.keys().next().value!);
+    this.remove(key);
+    const bytes = Buffer.byteLength(key) + Buffer.byteLength(value);
+    // A value larger than the whole budget would only evict everything else: not kept.
+    if (bytes > this.maxBytes) return;
+    this.entries.set(key, { value, expiresAt: this.now() + ttlSeconds * 1000, bytes });
+    this.bytes += bytes;
+    while (this.entries.size > this.maxEntries || this.bytes > this.maxBytes) {
+      this.remove(this.entries.keys().next().value!);
     }
+  }
+
+  private remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.bytes -= entry.bytes;
   }
 }

@@ -2,6 +2,7 @@ import { type CanActivate, type ExecutionContext, Injectable, SetMetadata } from
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../../config/app.config.js';
+import { RouteMetadata } from '../http/route-metadata.js';
 import { RateLimiter } from './rate-limiter.js';
 
 /** Buckets with their own budget: `auth` protects credential endpoints from guessing. */
@@ -21,18 +22,18 @@ export const bucketKey = (bucket: 'default' | 'auth', ip: string) => `${bucket}:
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
+  private readonly buckets: RouteMetadata<RateLimitBucket>;
+
   constructor(
-    private readonly reflector: Reflector,
+    reflector: Reflector,
     private readonly config: AppConfig,
     private readonly limiter: RateLimiter,
-  ) {}
+  ) {
+    this.buckets = new RouteMetadata(reflector, RATE_LIMIT_KEY);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const bucket =
-      this.reflector.getAllAndOverride<RateLimitBucket | undefined>(RATE_LIMIT_KEY, [
-        context.getHandler(),
-        context.getClass(),
-      ]) ?? 'default';
+    const bucket = this.buckets.of(context) ?? 'default';
     if (bucket === 'none') return true;
 
     const http = context.switchToHttp();

@@ -13,6 +13,13 @@ export interface ArticleFilters {
   favorited?: string;
 }
 
+/** One list filter resolved: the id of its tag or user (0 if none has the name) and its count. */
+export interface ResolvedFilter {
+  filter: keyof ArticleFilters;
+  keyId: number;
+  total: number;
+}
+
 /** A stored count that differs from the rows it counts. */
 export interface CountMismatch {
   scope: ArticleCountScope;
@@ -62,26 +69,39 @@ export class ArticleCounts {
     return givenFilters(filters).length <= 1;
   }
 
+  /** Every article, from one indexed row. */
+  forAll(): Promise<number> {
+    return this.read(this.query('all').andWhere('count.keyId = 0'));
+  }
+
   /**
-   * Articles matching at most one filter, from one indexed row (0 for an unknown tag or user).
-   * Throws for combined filters ({@link covers}): no counter holds an intersection.
+   * The one filter given, resolved in one statement: the id of the tag or user it names and
+   * the count of the articles it matches (0 and 0 for an unknown name). The list then filters
+   * by that id as a value: PostgreSQL plans with the id's own statistics, so the most used tag
+   * or the most prolific author walk an index in page order and stop after one page, where a
+   * filter by name (the id unknown when planning) fetched and sorted every matching article.
+   * Undefined unless exactly one filter is given ({@link covers}).
    */
-  forList(filters: ArticleFilters): Promise<number> {
+  async resolveSingleFilter(filters: ArticleFilters): Promise<ResolvedFilter | undefined> {
     const given = givenFilters(filters);
-    if (given.length > 1) throw new Error('article counts: no counter for combined filters');
-    if (given.length === 0) return this.read(this.query('all').andWhere('count.keyId = 0'));
+    if (given.length !== 1) return undefined;
     const filter = given[0];
+    const builder = this.counts.manager.createQueryBuilder();
     const query =
       filter === 'tag'
-        ? this.query('tag').innerJoin(Tag, 'tag', 'tag.id = count.keyId AND tag.name = :name')
-        : this.query(filter).innerJoin(
-            User,
-            'user',
-            // Usernames match case-insensitively, as the list's own filter does.
-            'user.id = count.keyId AND LOWER(user.username) = :name',
-          );
-    const name = filter === 'tag' ? filters.tag : filters[filter]?.toLowerCase();
-    return this.read(query.setParameter('name', name));
+        ? builder.from(Tag, 'key').where('key.name = :name', { name: filters.tag })
+        : builder
+            .from(User, 'key')
+            // Usernames match case-insensitively, as profiles do.
+            .where('LOWER(key.username) = :name', { name: filters[filter]!.toLowerCase() });
+    const row = await query
+      .select('key.id', 'keyId')
+      .addSelect('COALESCE(count.total, 0)', 'total')
+      .leftJoin(ArticleCount, 'count', 'count.scope = :scope AND count.keyId = key.id', {
+        scope: filter,
+      })
+      .getRawOne<{ keyId: unknown; total: unknown }>();
+    return { filter, keyId: Number(row?.keyId ?? 0), total: Number(row?.total ?? 0) };
   }
 
   /** Articles in the viewer's feed: the sum of the followed authors' counts (one per follow). */

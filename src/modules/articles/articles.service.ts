@@ -35,6 +35,13 @@ const ARTICLE_LIST: ListDefinition<Article> = {
 
 const SLUG_ATTEMPTS = 3;
 
+/** A single list filter by the id it resolved to (0 matches nothing: ids start at 1). */
+const FILTER_BY_ID = {
+  tag: 'article.id IN (SELECT tl.article_id FROM article_tags tl WHERE tl.tag_id = :keyId)',
+  author: 'article.authorId = :keyId',
+  favorited: 'article.id IN (SELECT f.article_id FROM favorites f WHERE f.user_id = :keyId)',
+} as const;
+
 /** Cache namespace of everything shown for one slug; every write to that article invalidates it. */
 const articleCache = (slug: string) => `article:${slug}`;
 
@@ -56,9 +63,13 @@ export class ArticlesService {
     viewerId: number | undefined,
   ): Promise<Page<ArticleSummaryView>> {
     const builder = this.baseQuery();
-    // The author's id as a scalar subquery, not a filter on the joined user: the planner then
-    // walks idx_articles_author_created_id in order and stops after one page, instead of
-    // sorting all of the author's articles (1.4 s → 0.2 ms for a 45k-article author at 1M).
+    // One filter: by the id it resolves to, with the count from the same statement.
+    const resolved = await this.counts.resolveSingleFilter(query);
+    if (resolved) {
+      builder.andWhere(FILTER_BY_ID[resolved.filter], { keyId: resolved.keyId });
+      return this.page(builder, query, viewerId, async () => resolved.total);
+    }
+    // No filter: the maintained total. Combined filters: by name, and COUNT(*) of the query.
     if (query.author !== undefined)
       // Usernames are unique case-insensitively, and matched that way (as profiles are).
       builder.andWhere(
@@ -77,12 +88,11 @@ export class ArticlesService {
         { favorited: query.favorited.toLowerCase() },
       );
     }
-    // One filter (or none): a maintained counter. Combined filters: COUNT(*) of the query.
     return this.page(
       builder,
       query,
       viewerId,
-      ArticleCounts.covers(query) ? () => this.counts.forList(query) : undefined,
+      ArticleCounts.covers(query) ? () => this.counts.forAll() : undefined,
     );
   }
 

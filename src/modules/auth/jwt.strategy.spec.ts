@@ -49,3 +49,63 @@ describe('JwtStrategy.validate', () => {
     );
   });
 });
+
+describe('JwtStrategy.authenticate', () => {
+  /** Runs passport's calling convention: an object made from the strategy, with outcomes. */
+  function authenticate(strategy: JwtStrategy, authorization: string) {
+    return new Promise<{ outcome: string; value?: unknown }>((resolve) => {
+      const attempt = Object.create(strategy) as JwtStrategy;
+      Object.assign(attempt, {
+        success: (user: unknown) => resolve({ outcome: 'success', value: user }),
+        fail: (challenge: unknown) => resolve({ outcome: 'fail', value: challenge }),
+        error: (error: unknown) => resolve({ outcome: 'error', value: error }),
+      });
+      attempt.authenticate({ headers: { authorization } });
+    });
+  }
+
+  it('verifies an unknown token, then accepts it again without its signature check', async () => {
+    const { JwtService } = await import('@nestjs/jwt');
+    const jwt = new JwtService({ secret: config.auth.jwtSecret });
+    const token = await jwt.signAsync(
+      { sub: '7', sid: 'session-1', typ: 'access', auth_time: 0 },
+      { algorithm: 'HS256', expiresIn: 600, issuer: 'conduit-platform', audience: 'conduit-api' },
+    );
+    const strategy = new JwtStrategy(config, sessions);
+    await expect(authenticate(strategy, `Token ${token}`)).resolves.toMatchObject({
+      outcome: 'success',
+      value: { id: 7, sessionId: 'session-1' },
+    });
+    // A remembered token still goes through the session lookup: an ended session fails.
+    let live = true;
+    const ending = new JwtStrategy(config, {
+      resolveCaller: async () => (live ? ({ id: 7 } as AuthenticatedUser) : undefined),
+    } as unknown as SessionsService);
+    await expect(authenticate(ending, `Token ${token}`)).resolves.toMatchObject({
+      outcome: 'success',
+    });
+    live = false;
+    const ended = await authenticate(ending, `Token ${token}`);
+    expect(ended.outcome).toBe('error');
+    expect(ended.value).toEqual(
+      new UnauthorizedError('session has ended or the user no longer exists'),
+    );
+  });
+
+  it('still rejects a forged token that differs from a remembered one', async () => {
+    const { JwtService } = await import('@nestjs/jwt');
+    const jwt = new JwtService({ secret: config.auth.jwtSecret });
+    const token = await jwt.signAsync(
+      { sub: '7', sid: 'session-1', typ: 'access', auth_time: 0 },
+      { algorithm: 'HS256', expiresIn: 600, issuer: 'conduit-platform', audience: 'conduit-api' },
+    );
+    const strategy = new JwtStrategy(config, sessions);
+    await authenticate(strategy, `Token ${token}`);
+    const [header, , signature] = token.split('.');
+    const payload = Buffer.from(
+      JSON.stringify({ sub: '8', sid: 'session-1', typ: 'access', auth_time: 0, exp }),
+    ).toString('base64url');
+    const forged = await authenticate(strategy, `Token ${header}.${payload}.${signature}`);
+    expect(forged.outcome).toBe('fail');
+  });
+});

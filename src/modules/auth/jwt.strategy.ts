@@ -13,15 +13,20 @@ import {
   JWT_ISSUER,
 } from './access-token.service.js';
 import { SessionsService } from './sessions.service.js';
+import { type VerifiedClaims, VerifiedTokens } from './verified-tokens.js';
 
 type RequestWithHeaders = { headers: Record<string, string | string[] | undefined> };
 
 /**
  * Verifies access tokens: HS256 only (so `alg: none` and key-confusion tokens fail), with
  * issuer, audience and expiry checked, then resolves the session and user from the database.
+ * A token verified before skips the signature check ({@link VerifiedTokens}); the session
+ * and user are read on every request all the same.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  private readonly verified = new VerifiedTokens();
+
   constructor(
     config: AppConfig,
     private readonly sessions: SessionsService,
@@ -42,6 +47,20 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
+  /**
+   * passport-jwt's authenticate, minus the signature check for a token this process verified
+   * already: the outcome goes through the same success/fail/error calls as passport-jwt's.
+   */
+  override authenticate(request: RequestWithHeaders, options?: object): void {
+    const token = extractAccessToken(request.headers.authorization);
+    const claims = token ? this.verified.claimsOf(token) : undefined;
+    if (!claims) return super.authenticate(request as never, options);
+    this.validate(request, claims).then(
+      (user) => this.success(user),
+      (error: unknown) => this.error(error as Error),
+    );
+  }
+
   async validate(
     request: RequestWithHeaders,
     claims: Partial<AccessTokenClaims>,
@@ -57,6 +76,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       throw new UnauthorizedError('token is invalid');
     }
     const token = extractAccessToken(request.headers.authorization) ?? '';
+    // Called by passport-jwt once it has verified the token, or by authenticate() with claims
+    // remembered from such a call: the claims are verified either way.
+    if (token) this.verified.remember(token, claims as VerifiedClaims);
     const caller = await this.sessions.resolveCaller(claims.sid, userId, token);
     if (!caller) throw new UnauthorizedError('session has ended or the user no longer exists');
     return caller;
