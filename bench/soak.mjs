@@ -15,7 +15,7 @@ import pg from 'pg';
 import { scratchDatabase } from './lib/scratch-database.mjs';
 import {
   freePort,
-  productionNodeFlags,
+  productionRuntime,
   runScript,
   serverEnv,
   snapshotBuild,
@@ -57,7 +57,7 @@ async function main() {
   );
   const port = await freePort();
   const server = await startServer({
-    nodeFlags: productionNodeFlags(root),
+    nodeFlags: productionRuntime(root).nodeFlags,
     name: 'app',
     script: join(app, 'src/main.js'),
     env: serverEnv(databaseUrl, port),
