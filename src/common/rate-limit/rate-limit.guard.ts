@@ -32,10 +32,14 @@ export class RateLimitGuard implements CanActivate {
     this.buckets = new RouteMetadata(reflector, RATE_LIMIT_KEY);
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  // Not async: an exempt route gets its answer without a promise (Nest skips the await).
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const bucket = this.buckets.of(context) ?? 'default';
     if (bucket === 'none') return true;
+    return this.consume(context, bucket);
+  }
 
+  private async consume(context: ExecutionContext, bucket: 'default' | 'auth'): Promise<boolean> {
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const { rateLimit } = this.config;
