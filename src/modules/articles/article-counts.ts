@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { EntityManager, Repository } from 'typeorm';
+import type { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
+import { CompiledSelect } from '../../common/persistence/compiled-select.js';
 import { Follow } from '../profiles/index.js';
 import { Tag } from '../tags/index.js';
 import { User } from '../users/index.js';
@@ -55,7 +56,43 @@ const givenFilters = (filters: ArticleFilters) =>
  */
 @Injectable()
 export class ArticleCounts {
-  constructor(@InjectRepository(ArticleCount) private readonly counts: Repository<ArticleCount>) {}
+  /** One per filter (or none) and the feed: every list page reads one, so compiled once. */
+  private readonly listCounts: Record<
+    'all' | keyof ArticleFilters,
+    CompiledSelect<ArticleCount, Total>
+  >;
+  private readonly feedCount: CompiledSelect<ArticleCount, Total>;
+
+  constructor(@InjectRepository(ArticleCount) private readonly counts: Repository<ArticleCount>) {
+    const compile = (build: (builder: CountQuery) => CountQuery) =>
+      new CompiledSelect<ArticleCount, Total>(counts, 'count', build);
+    const ofScope = (builder: CountQuery) =>
+      builder.select('count.total', 'total').where('count.scope = :scope');
+    // Usernames match case-insensitively, as the list's own filter does.
+    const ofUser = () =>
+      compile((builder) =>
+        ofScope(builder).innerJoin(
+          User,
+          'user',
+          'user.id = count.keyId AND LOWER(user.username) = :name',
+        ),
+      );
+    this.listCounts = {
+      all: compile((builder) => ofScope(builder).andWhere('count.keyId = 0')),
+      tag: compile((builder) =>
+        ofScope(builder).innerJoin(Tag, 'tag', 'tag.id = count.keyId AND tag.name = :name'),
+      ),
+      author: ofUser(),
+      favorited: ofUser(),
+    };
+    this.feedCount = compile((builder) =>
+      builder
+        .select('COALESCE(SUM(count.total), 0)', 'total')
+        .innerJoin(Follow, 'follow', 'follow.followeeId = count.keyId')
+        .where("count.scope = 'author'")
+        .andWhere('follow.followerId = :viewerId'),
+    );
+  }
 
   /** Whether one counter holds the count for these filters: at most one filter given. */
   static covers(filters: ArticleFilters): boolean {
@@ -69,31 +106,15 @@ export class ArticleCounts {
   forList(filters: ArticleFilters): Promise<number> {
     const given = givenFilters(filters);
     if (given.length > 1) throw new Error('article counts: no counter for combined filters');
-    if (given.length === 0) return this.read(this.query('all').andWhere('count.keyId = 0'));
+    if (given.length === 0) return read(this.listCounts.all, { scope: 'all' });
     const filter = given[0];
-    const query =
-      filter === 'tag'
-        ? this.query('tag').innerJoin(Tag, 'tag', 'tag.id = count.keyId AND tag.name = :name')
-        : this.query(filter).innerJoin(
-            User,
-            'user',
-            // Usernames match case-insensitively, as the list's own filter does.
-            'user.id = count.keyId AND LOWER(user.username) = :name',
-          );
     const name = filter === 'tag' ? filters.tag : filters[filter]?.toLowerCase();
-    return this.read(query.setParameter('name', name));
+    return read(this.listCounts[filter], { scope: filter, name });
   }
 
   /** Articles in the viewer's feed: the sum of the followed authors' counts (one per follow). */
   forFeed(viewerId: number): Promise<number> {
-    return this.read(
-      this.counts
-        .createQueryBuilder('count')
-        .select('COALESCE(SUM(count.total), 0)', 'total')
-        .innerJoin(Follow, 'follow', 'follow.followeeId = count.keyId')
-        .where("count.scope = 'author'")
-        .andWhere('follow.followerId = :viewerId', { viewerId }),
-    );
+    return read(this.feedCount, { viewerId });
   }
 
   /** Every stored count that differs from a fresh COUNT(*) of its rows. */
@@ -142,16 +163,17 @@ export class ArticleCounts {
     }
     return wrong;
   }
+}
 
-  private query(scope: ArticleCountScope) {
-    return this.counts
-      .createQueryBuilder('count')
-      .select('count.total', 'total')
-      .where('count.scope = :scope', { scope });
-  }
+type CountQuery = SelectQueryBuilder<ArticleCount>;
+interface Total {
+  total: unknown;
+}
 
-  private async read(query: ReturnType<ArticleCounts['query']>): Promise<number> {
-    const row = await query.getRawOne<{ total: unknown }>();
-    return Number(row?.total ?? 0);
-  }
+async function read(
+  query: CompiledSelect<ArticleCount, Total>,
+  parameters: Record<string, unknown>,
+): Promise<number> {
+  const row = await query.one(parameters);
+  return Number(row?.total ?? 0);
 }
