@@ -65,6 +65,7 @@ const LIST_FILTERS = {
     value: (name: string) => name.toLowerCase(),
   },
 } as const;
+const LIST_FILTER_NAMES = Object.keys(LIST_FILTERS) as Array<keyof typeof LIST_FILTERS>;
 
 const FEED_FILTER =
   'article.authorId IN (SELECT fo.followee_id FROM follows fo WHERE fo.follower_id = :viewerId)';
@@ -110,9 +111,7 @@ export class ArticlesService {
     query: ListArticlesQuery,
     viewerId: number | undefined,
   ): Promise<Page<ArticleSummaryView>> {
-    const given = (['author', 'tag', 'favorited'] as const).filter(
-      (name) => query[name] !== undefined,
-    );
+    const given = LIST_FILTER_NAMES.filter((name) => query[name] !== undefined);
     const parameters: ObjectLiteral = {};
     for (const name of given) parameters[name] = LIST_FILTERS[name].value(query[name]!);
     const filter: ListFilter<Article> = {
