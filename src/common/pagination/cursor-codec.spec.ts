@@ -67,6 +67,16 @@ describe('CursorCodec', () => {
     expect(codec.encode(payload)).not.toBe(codec.encode(payload));
   });
 
+  it('never uses an IV twice, across refills of its IV pool', () => {
+    const fresh = new CursorCodec('another-unit-test-secret-0123456789abcdef');
+    const ivs = Array.from({ length: 1000 }, () =>
+      Buffer.from(fresh.encode(payload), 'base64url').subarray(0, 12).toString('hex'),
+    );
+    expect(new Set(ivs).size).toBe(ivs.length);
+    for (const cursor of [fresh.encode(payload), fresh.encode(payload)])
+      expect(fresh.decode(cursor)).toEqual(payload);
+  });
+
   it('rejects a cursor with any single character changed', () => {
     // Including the last one, whose low bits base64url decoding would silently ignore.
     const cursor = codec.encode(payload);

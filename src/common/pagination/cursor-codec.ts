@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomFillSync } from 'node:crypto';
 import { ValidationError } from '../errors/domain-errors.js';
 
 /** A value of one keyset column as carried in a cursor. */
@@ -21,6 +21,8 @@ const ASSOCIATED_DATA = Buffer.from('conduit-pagination-cursor-v2');
 export const MAX_CURSOR_LENGTH = 2048;
 const MAX_VALUES = 16;
 const MAX_STRING_VALUE = 1024;
+/** IVs drawn per refill of the pool; see {@link CursorCodec.nextIv}. */
+const IVS_PER_REFILL = 256;
 
 /**
  * Encodes cursors as base64url AES-256-GCM ciphertexts (random 96-bit IV, ciphertext, 128-bit
@@ -31,6 +33,8 @@ const MAX_STRING_VALUE = 1024;
  */
 export class CursorCodec {
   private readonly key: Buffer;
+  private readonly ivPool = Buffer.alloc(IV_BYTES * IVS_PER_REFILL);
+  private ivOffset = this.ivPool.length;
 
   /** `secret` is the application secret; a key of its own is derived from it (HKDF-SHA256). */
   constructor(secret: string) {
@@ -40,13 +44,29 @@ export class CursorCodec {
   }
 
   encode(payload: CursorPayload): string {
-    const iv = randomBytes(IV_BYTES);
+    const iv = this.nextIv();
     const cipher = createCipheriv('aes-256-gcm', this.key, iv).setAAD(ASSOCIATED_DATA);
     const ciphertext = Buffer.concat([
       cipher.update(JSON.stringify(payload), 'utf8'),
       cipher.final(),
     ]);
     return Buffer.concat([iv, ciphertext, cipher.getAuthTag()]).toString('base64url');
+  }
+
+  /**
+   * A fresh random IV, never handed out twice (the pool is refilled only once every IV in it
+   * was used, and each is copied into its cursor at once). Drawn from a pool because
+   * randomBytes(12) costs ~5 µs a call, half the cost of encoding, on every list page; Node's
+   * randomUUID pools its entropy the same way.
+   */
+  private nextIv(): Buffer {
+    if (this.ivOffset >= this.ivPool.length) {
+      randomFillSync(this.ivPool);
+      this.ivOffset = 0;
+    }
+    const iv = this.ivPool.subarray(this.ivOffset, this.ivOffset + IV_BYTES);
+    this.ivOffset += IV_BYTES;
+    return iv;
   }
 
   /** Authenticates, decrypts and parses a cursor; throws a 422 {@link ValidationError} on any defect. */

@@ -14,6 +14,9 @@ export type Dialect = 'postgres' | 'sqlite';
 /** Prefix of the parameters and select aliases the paginator adds; callers must not use it. */
 const PREFIX = 'pagination_key_';
 
+/** The parameter name and select alias of the keyset column at `index`. */
+export const keyAlias = (index: number) => `${PREFIX}${index}`;
+
 /** PostgreSQL date values travel as UTC ISO-8601 text with microseconds (timestamptz precision). */
 const POSTGRES_DATE_TEXT = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
 /** Dates as either dialect hands them out: `2024-01-01T00:00:00.000123Z`, `2024-01-01 00:00:00.000`. */
@@ -70,14 +73,14 @@ export function selectKeyValues<T extends ObjectLiteral>(
         ? `to_char(${key.column} AT TIME ZONE 'UTC', ${POSTGRES_DATE_TEXT})`
         : // Parenthesised so TypeORM does not take it for a partial selection of the entity.
           `(${key.column})`;
-    query.addSelect(expression, `${PREFIX}${index}`);
+    query.addSelect(expression, keyAlias(index));
   });
 }
 
 /** Reads the keyset values of one raw result row (see {@link selectKeyValues}). */
 export function keyValuesOf(raw: Record<string, unknown>, columns: KeysetColumn[]): CursorValue[] {
   return columns.map((key, index) => {
-    const value = raw[`${PREFIX}${index}`];
+    const value = raw[keyAlias(index)];
     if (typeof value === 'number' || typeof value === 'string') return value;
     if (typeof value === 'bigint') return value.toString();
     throw new Error(
@@ -100,9 +103,8 @@ export function applyKeyset<T extends ObjectLiteral>(
   values: CursorValue[],
 ): void {
   assertKeyValues(columns, values);
-  const parameters: Record<string, CursorValue> = {};
-  columns.forEach((_, index) => (parameters[`${PREFIX}${index}`] = values[index]));
-  const param = (index: number) => `:${PREFIX}${index}`;
+  const parameters = keysetParameters(values);
+  const param = (index: number) => `:${keyAlias(index)}`;
   const after = (key: KeysetColumn) => (key.direction === 'DESC' ? '<' : '>');
 
   if (columns.every((key) => key.direction === columns[0].direction)) {
@@ -123,6 +125,13 @@ export function applyKeyset<T extends ObjectLiteral>(
   });
   const leading = `${columns[0].column} ${after(columns[0])}= ${param(0)}`;
   query.andWhere(`(${leading} AND (${branches.join(' OR ')}))`, parameters);
+}
+
+/** The cursor's values as the parameters that {@link applyKeyset}'s condition names. */
+export function keysetParameters(values: CursorValue[]): Record<string, CursorValue> {
+  const parameters: Record<string, CursorValue> = {};
+  values.forEach((value, index) => (parameters[keyAlias(index)] = value));
+  return parameters;
 }
 
 /** Throws a 422 on `cursor` unless there is one value per column, each fitting its type. */

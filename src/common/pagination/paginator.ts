@@ -2,14 +2,17 @@ import { Injectable } from '@nestjs/common';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { AppConfig } from '../../config/app.config.js';
 import { type FieldErrors, ValidationError } from '../errors/domain-errors.js';
+import type { CompiledList, ListFilter } from './compiled-list.js';
 import { CursorCodec, type CursorPayload } from './cursor-codec.js';
 import {
   applyKeyset,
   applyOrder,
   assertKeyValues,
   type Dialect,
+  keyAlias,
   type KeysetColumn,
   keysetColumns,
+  keysetParameters,
   keyValuesOf,
   selectKeyValues,
 } from './keyset.js';
@@ -68,16 +71,72 @@ export class Paginator {
         `pagination: list "${definition.name}" returned ${raw.length} rows for ${entities.length} items; join to-one relations only`,
       );
     }
-    const hasMore = entities.length > request.limit;
-    const items = hasMore ? entities.slice(0, request.limit) : entities;
+    return this.pageOf(entities, raw, request, definition.name, total);
+  }
+
+  /**
+   * {@link paginate} for a hot list: each statement is built once per shape of request (the
+   * filters given, the sort, cursor or not) and then run as plain SQL with the request's
+   * values. Items are the raw rows under the aliases the filtered query selects: no entity
+   * hydration, so select plain columns with explicit aliases (as for CompiledSelect).
+   */
+  async paginateCompiled<T extends ObjectLiteral, Row extends ObjectLiteral>(
+    list: CompiledList<T>,
+    filter: ListFilter<T>,
+    params: ListQueryDto,
+    options: PaginateOptions = {},
+  ): Promise<Page<Row>> {
+    const { definition } = list;
+    const request = this.check(params, definition);
+    const total =
+      (options.withTotal ?? true) ? await (options.total?.() ?? countCompiled(list, filter)) : -1;
+
+    const { columns, cursor, limit, offset } = request;
+    const sql = list.sql(
+      `page:${filter.shape}:${request.sortKey}:${cursor ? 'cursor' : 'offset'}`,
+      () => {
+        const query = filter.build();
+        if (cursor) applyKeyset(query, columns, cursor.values);
+        applyOrder(query, columns);
+        selectKeyValues(query, columns, dialectOf(query));
+        return query;
+      },
+    );
+    // As the query builder writes them for PostgreSQL and SQLite: literals (checked integers),
+    // so they stay out of the stored statement.
+    const paging =
+      !cursor && offset > 0 ? ` LIMIT ${limit + 1} OFFSET ${offset}` : ` LIMIT ${limit + 1}`;
+    const parameters = cursor
+      ? { ...filter.parameters, ...keysetParameters(cursor.values) }
+      : filter.parameters;
+    const rows = await list.run<Row>(sql + paging, parameters);
+    assertOneRowPerItem(rows, columns, definition.name);
+    return this.pageOf(rows, rows, request, definition.name, total);
+  }
+
+  /** The first `limit` items, with the cursor of the last one when more rows followed. */
+  private pageOf<Item>(
+    items: Item[],
+    raw: Array<Record<string, unknown>>,
+    request: PageRequest,
+    list: string,
+    total: number,
+  ): Page<Item> {
+    const hasMore = items.length > request.limit;
     const nextCursor = hasMore
       ? this.codec.encode({
-          list: definition.name,
+          list,
           sort: request.sortKey,
-          values: keyValuesOf(raw[request.limit - 1], columns),
+          values: keyValuesOf(raw[request.limit - 1], request.columns),
         })
       : null;
-    return { items, total, limit: request.limit, offset: request.offset, nextCursor };
+    return {
+      items: hasMore ? items.slice(0, request.limit) : items,
+      total,
+      limit: request.limit,
+      offset: request.offset,
+      nextCursor,
+    };
   }
 
   /**
@@ -157,4 +216,32 @@ function dialectOf(query: SelectQueryBuilder<ObjectLiteral>): Dialect {
 async function countRows<T extends ObjectLiteral>(query: SelectQueryBuilder<T>): Promise<number> {
   const row = await query.clone().select('COUNT(*)', 'count').getRawOne<{ count: unknown }>();
   return Number(row?.count ?? 0);
+}
+
+/** {@link countRows} of a compiled list's filtered query, built once per shape. */
+async function countCompiled<T extends ObjectLiteral>(
+  list: CompiledList<T>,
+  filter: ListFilter<T>,
+): Promise<number> {
+  const sql = list.sql(`count:${filter.shape}`, () => filter.build().select('COUNT(*)', 'count'));
+  const [row] = await list.run<{ count: unknown }>(sql, filter.parameters);
+  return Number(row?.count ?? 0);
+}
+
+/**
+ * Raw rows cannot be checked against hydrated entities: a to-many join shows as a repeated
+ * tie-breaker (the last keyset column, unique per item) instead.
+ */
+function assertOneRowPerItem(
+  rows: Array<Record<string, unknown>>,
+  columns: KeysetColumn[],
+  list: string,
+): void {
+  const alias = keyAlias(columns.length - 1);
+  const items = new Set(rows.map((row) => row[alias]));
+  if (items.size !== rows.length) {
+    throw new Error(
+      `pagination: list "${list}" returned ${rows.length} rows for ${items.size} items; join to-one relations only`,
+    );
+  }
 }

@@ -26,11 +26,7 @@ export class CompiledSelect<Entity extends ObjectLiteral, Row extends ObjectLite
    */
   async all(parameters: ObjectLiteral, manager?: EntityManager): Promise<Row[]> {
     this.sql ??= this.build(this.repository.createQueryBuilder(this.alias)).getQuery();
-    const [query, values] = this.repository.manager.connection.driver.escapeQueryWithParameters(
-      this.sql,
-      parameters,
-    );
-    return (manager ?? this.repository.manager).query(query, values);
+    return runCompiled(this.repository, this.sql, parameters, manager);
   }
 
   /** A raw value of the entity's `property`, converted as entity hydration would convert it. */
@@ -38,13 +34,43 @@ export class CompiledSelect<Entity extends ObjectLiteral, Row extends ObjectLite
     property: Property,
     raw: unknown,
   ): Entity[Property] {
-    const column = this.repository.metadata.findColumnWithPropertyName(property);
-    if (!column) throw new Error(`${this.repository.metadata.name} has no column ${property}`);
-    return this.repository.manager.connection.driver.prepareHydratedValue(raw, column);
+    return hydratorOf(this.repository, property)(raw);
   }
 
   /** The first matching row, or undefined. */
   async one(parameters: ObjectLiteral, manager?: EntityManager): Promise<Row | undefined> {
     return (await this.all(parameters, manager))[0];
   }
+}
+
+/**
+ * Runs SQL built by a query builder (`:name` placeholders) with `parameters`, converted per
+ * driver as the builder would; inside a unit of work pass its `manager`.
+ */
+export function runCompiled<Row>(
+  repository: Repository<ObjectLiteral>,
+  sql: string,
+  parameters: ObjectLiteral,
+  manager?: EntityManager,
+): Promise<Row[]> {
+  const [query, values] = repository.manager.connection.driver.escapeQueryWithParameters(
+    sql,
+    parameters,
+  );
+  return (manager ?? repository.manager).query(query, values);
+}
+
+/**
+ * Converts raw driver values of the entity's `property` as entity hydration would (e.g. SQLite's
+ * datetime text to a Date). The column is looked up once, not per value: hot paths convert
+ * several values per row.
+ */
+export function hydratorOf<Entity extends ObjectLiteral, Property extends keyof Entity & string>(
+  repository: Repository<Entity>,
+  property: Property,
+): (raw: unknown) => Entity[Property] {
+  const column = repository.metadata.findColumnWithPropertyName(property);
+  if (!column) throw new Error(`${repository.metadata.name} has no column ${property}`);
+  const { driver } = repository.manager.connection;
+  return (raw) => driver.prepareHydratedValue(raw, column) as Entity[Property];
 }

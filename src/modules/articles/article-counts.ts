@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { EntityManager, Repository } from 'typeorm';
+import type {
+  EntityManager,
+  EntityTarget,
+  ObjectLiteral,
+  Repository,
+  SelectQueryBuilder,
+} from 'typeorm';
+import { CompiledSelect } from '../../common/persistence/compiled-select.js';
 import { Follow } from '../profiles/index.js';
 import { Tag } from '../tags/index.js';
 import { User } from '../users/index.js';
@@ -62,7 +69,45 @@ const givenFilters = (filters: ArticleFilters) =>
  */
 @Injectable()
 export class ArticleCounts {
-  constructor(@InjectRepository(ArticleCount) private readonly counts: Repository<ArticleCount>) {}
+  /** Every list page reads one of these: compiled once. */
+  private readonly allCount: CompiledSelect<ArticleCount, Total>;
+  private readonly resolvers: {
+    tag: CompiledSelect<Tag, KeyAndTotal>;
+    author: CompiledSelect<User, KeyAndTotal>;
+    favorited: CompiledSelect<User, KeyAndTotal>;
+  };
+  private readonly feedCount: CompiledSelect<ArticleCount, Total>;
+
+  constructor(@InjectRepository(ArticleCount) private readonly counts: Repository<ArticleCount>) {
+    const compile = (build: (builder: CountQuery) => CountQuery) =>
+      new CompiledSelect<ArticleCount, Total>(counts, 'count', build);
+    this.allCount = compile((builder) =>
+      builder.select('count.total', 'total').where("count.scope = 'all' AND count.keyId = 0"),
+    );
+    // The key (tag or user) by its name, with its counter if it has one.
+    const resolver = <Key extends ObjectLiteral>(entity: EntityTarget<Key>, where: string) =>
+      new CompiledSelect<Key, KeyAndTotal>(counts.manager.getRepository(entity), 'key', (builder) =>
+        builder
+          .select('key.id', 'keyId')
+          .addSelect('COALESCE(count.total, 0)', 'total')
+          .leftJoin(ArticleCount, 'count', 'count.scope = :scope AND count.keyId = key.id')
+          .where(where),
+      );
+    // Usernames match case-insensitively, as profiles do.
+    const byUsername = () => resolver(User, 'LOWER(key.username) = :name');
+    this.resolvers = {
+      tag: resolver(Tag, 'key.name = :name'),
+      author: byUsername(),
+      favorited: byUsername(),
+    };
+    this.feedCount = compile((builder) =>
+      builder
+        .select('COALESCE(SUM(count.total), 0)', 'total')
+        .innerJoin(Follow, 'follow', 'follow.followeeId = count.keyId')
+        .where("count.scope = 'author'")
+        .andWhere('follow.followerId = :viewerId'),
+    );
+  }
 
   /** Whether one counter holds the count for these filters: at most one filter given. */
   static covers(filters: ArticleFilters): boolean {
@@ -71,7 +116,7 @@ export class ArticleCounts {
 
   /** Every article, from one indexed row. */
   forAll(): Promise<number> {
-    return this.read(this.query('all').andWhere('count.keyId = 0'));
+    return read(this.allCount, {});
   }
 
   /**
@@ -86,34 +131,14 @@ export class ArticleCounts {
     const given = givenFilters(filters);
     if (given.length !== 1) return undefined;
     const filter = given[0];
-    const builder = this.counts.manager.createQueryBuilder();
-    const query =
-      filter === 'tag'
-        ? builder.from(Tag, 'key').where('key.name = :name', { name: filters.tag })
-        : builder
-            .from(User, 'key')
-            // Usernames match case-insensitively, as profiles do.
-            .where('LOWER(key.username) = :name', { name: filters[filter]!.toLowerCase() });
-    const row = await query
-      .select('key.id', 'keyId')
-      .addSelect('COALESCE(count.total, 0)', 'total')
-      .leftJoin(ArticleCount, 'count', 'count.scope = :scope AND count.keyId = key.id', {
-        scope: filter,
-      })
-      .getRawOne<{ keyId: unknown; total: unknown }>();
+    const name = filter === 'tag' ? filters.tag : filters[filter]!.toLowerCase();
+    const row = await this.resolvers[filter].one({ scope: filter, name });
     return { filter, keyId: Number(row?.keyId ?? 0), total: Number(row?.total ?? 0) };
   }
 
   /** Articles in the viewer's feed: the sum of the followed authors' counts (one per follow). */
   forFeed(viewerId: number): Promise<number> {
-    return this.read(
-      this.counts
-        .createQueryBuilder('count')
-        .select('COALESCE(SUM(count.total), 0)', 'total')
-        .innerJoin(Follow, 'follow', 'follow.followeeId = count.keyId')
-        .where("count.scope = 'author'")
-        .andWhere('follow.followerId = :viewerId', { viewerId }),
-    );
+    return read(this.feedCount, { viewerId });
   }
 
   /** Every stored count that differs from a fresh COUNT(*) of its rows. */
@@ -162,16 +187,20 @@ export class ArticleCounts {
     }
     return wrong;
   }
+}
 
-  private query(scope: ArticleCountScope) {
-    return this.counts
-      .createQueryBuilder('count')
-      .select('count.total', 'total')
-      .where('count.scope = :scope', { scope });
-  }
+type CountQuery = SelectQueryBuilder<ArticleCount>;
+interface Total {
+  total: unknown;
+}
+interface KeyAndTotal extends Total {
+  keyId: unknown;
+}
 
-  private async read(query: ReturnType<ArticleCounts['query']>): Promise<number> {
-    const row = await query.getRawOne<{ total: unknown }>();
-    return Number(row?.total ?? 0);
-  }
+async function read(
+  query: CompiledSelect<ArticleCount, Total>,
+  parameters: Record<string, unknown>,
+): Promise<number> {
+  const row = await query.one(parameters);
+  return Number(row?.total ?? 0);
 }

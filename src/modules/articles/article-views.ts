@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type EntityManager, In, Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import { ProfilesService } from '../profiles/index.js';
 import { CompiledSelect } from '../../common/persistence/compiled-select.js';
 import { TagsService } from '../tags/index.js';
-import type { User } from '../users/index.js';
+import type { ArticleRecord } from './article-record.js';
 import type { ArticleSummaryView, ArticleView } from './dto/article.response.js';
-import type { Article } from './entities/article.entity.js';
 import { Favorite } from './entities/favorite.entity.js';
 
 /** An article's anonymous view with the ids needed to personalise it; plain data (cacheable). */
@@ -29,9 +28,10 @@ export class ArticleViews {
     Favorite,
     { articleId: number | string; count: number | string }
   >;
+  private readonly viewerFavoritesQuery: CompiledSelect<Favorite, { articleId: number | string }>;
 
   constructor(
-    @InjectRepository(Favorite) private readonly favorites: Repository<Favorite>,
+    @InjectRepository(Favorite) favorites: Repository<Favorite>,
     private readonly tags: TagsService,
     private readonly profiles: ProfilesService,
   ) {
@@ -43,26 +43,34 @@ export class ArticleViews {
         .where('favorite.articleId IN (:...articleIds)')
         .groupBy('favorite.articleId'),
     );
+    this.viewerFavoritesQuery = new CompiledSelect(favorites, 'favorite', (builder) =>
+      builder
+        .select('favorite.articleId', 'articleId')
+        .where('favorite.userId = :viewerId')
+        .andWhere('favorite.articleId IN (:...articleIds)'),
+    );
   }
 
-  async summaries(
-    articles: Article[],
+  /** List items: everything but the body. */
+  summaries(
+    articles: ArticleRecord[],
     viewerId: number | undefined,
   ): Promise<ArticleSummaryView[]> {
-    return (await this.build(articles, viewerId)).map(({ body: _body, ...summary }) => summary);
+    return this.build(articles, viewerId, undefined, false);
   }
 
+  /** `article` must have been read with its body. */
   async full(
-    article: Article,
+    article: ArticleRecord,
     viewerId: number | undefined,
     manager?: EntityManager,
   ): Promise<ArticleView> {
-    const [view] = await this.build([article], viewerId, manager);
-    return view;
+    const [view] = await this.build([article], viewerId, manager, true);
+    return view as ArticleView;
   }
 
   /** The view anyone without a session gets: shareable, so cacheable. */
-  async anonymous(article: Article): Promise<AnonymousArticleView> {
+  async anonymous(article: ArticleRecord): Promise<AnonymousArticleView> {
     return {
       articleId: article.id,
       authorId: article.authorId,
@@ -100,15 +108,17 @@ export class ArticleViews {
     return [this.profiles.cacheDependency];
   }
 
+  /** Views with the body (`withBody`) or summaries: properties in the order the API shows. */
   private async build(
-    articles: Article[],
+    articles: ArticleRecord[],
     viewerId: number | undefined,
-    manager?: EntityManager,
-  ): Promise<ArticleView[]> {
+    manager: EntityManager | undefined,
+    withBody: boolean,
+  ): Promise<ArticleSummaryView[]> {
     if (articles.length === 0) return [];
     const ids = articles.map((article) => article.id);
     const authors = [
-      ...new Map(articles.map((article) => [article.authorId, article.author as User])).values(),
+      ...new Map(articles.map((article) => [article.authorId, article.author])).values(),
     ];
     const [tagLists, counts, favorited, profiles] = await Promise.all([
       this.tags.tagListsOf(ids, manager),
@@ -116,18 +126,30 @@ export class ArticleViews {
       this.favoritedBy(viewerId, ids, manager),
       this.profiles.viewsOf(authors, viewerId, manager),
     ]);
-    return articles.map((article) => ({
-      slug: article.slug,
-      title: article.title,
-      description: article.description,
-      body: article.body,
+    const rest = (article: ArticleRecord) => ({
       tagList: tagLists.get(article.id) ?? [],
       createdAt: article.createdAt.toISOString(),
       updatedAt: article.updatedAt.toISOString(),
       favorited: favorited.has(article.id),
       favoritesCount: counts.get(article.id) ?? 0,
       author: profiles.get(article.authorId)!,
-    }));
+    });
+    return articles.map((article) =>
+      withBody
+        ? {
+            slug: article.slug,
+            title: article.title,
+            description: article.description,
+            body: article.body!,
+            ...rest(article),
+          }
+        : {
+            slug: article.slug,
+            title: article.title,
+            description: article.description,
+            ...rest(article),
+          },
+    );
   }
 
   private async favoriteCounts(
@@ -144,14 +166,7 @@ export class ArticleViews {
     manager?: EntityManager,
   ): Promise<Set<number>> {
     if (viewerId === undefined) return new Set();
-    const rows = await this.repository(manager).find({
-      select: { articleId: true },
-      where: { userId: viewerId, articleId: In(articleIds) },
-    });
-    return new Set(rows.map((row) => row.articleId));
-  }
-
-  private repository(manager: EntityManager | undefined): Repository<Favorite> {
-    return manager?.getRepository(Favorite) ?? this.favorites;
+    const rows = await this.viewerFavoritesQuery.all({ viewerId, articleIds }, manager);
+    return new Set(rows.map((row) => Number(row.articleId)));
   }
 }

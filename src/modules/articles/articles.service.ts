@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import {
   type EntityManager,
   type FindOneOptions,
+  type ObjectLiteral,
   Repository,
   type SelectQueryBuilder,
 } from 'typeorm';
@@ -10,11 +11,19 @@ import { CacheService } from '../../common/cache/cache.service.js';
 import { NotFoundError } from '../../common/errors/domain-errors.js';
 import { isForeignKeyViolation } from '../../common/errors/foreign-key-violation.js';
 import { uniqueViolationField } from '../../common/errors/unique-violation.js';
+import { CompiledList, type ListFilter } from '../../common/pagination/compiled-list.js';
 import type { ListDefinition, Page } from '../../common/pagination/list-definition.js';
 import { Paginator } from '../../common/pagination/paginator.js';
+import { CompiledSelect } from '../../common/persistence/compiled-select.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import { TagsService } from '../tags/index.js';
 import { ArticleCounts } from './article-counts.js';
+import {
+  type ArticleRecord,
+  ArticleRecordReader,
+  type ArticleRecordRow,
+  selectArticleRecord,
+} from './article-record.js';
 import { ArticleViews } from './article-views.js';
 import type { ArticleSummaryView, ArticleView } from './dto/article.response.js';
 import type { NewArticleFields } from './dto/create-article.dto.js';
@@ -33,6 +42,32 @@ const ARTICLE_LIST: ListDefinition<Article> = {
   tieBreaker: { column: 'article.id' },
 };
 
+/**
+ * Combined filters of `GET /api/articles`, by name, in the order they are applied (a single
+ * filter goes by its resolved id: {@link FILTER_BY_ID}). Usernames are unique
+ * case-insensitively, and matched that way (as profiles are).
+ */
+const LIST_FILTERS = {
+  author: {
+    condition: 'article.authorId = (SELECT u.id FROM users u WHERE LOWER(u.username) = :author)',
+    value: (name: string) => name.toLowerCase(),
+  },
+  tag: {
+    condition:
+      'article.id IN (SELECT tl.article_id FROM article_tags tl INNER JOIN tags t ON t.id = tl.tag_id WHERE t.name = :tag)',
+    value: (name: string) => name,
+  },
+  favorited: {
+    condition:
+      'article.id IN (SELECT f.article_id FROM favorites f INNER JOIN users fu ON fu.id = f.user_id WHERE LOWER(fu.username) = :favorited)',
+    value: (name: string) => name.toLowerCase(),
+  },
+} as const;
+const LIST_FILTER_NAMES = Object.keys(LIST_FILTERS) as Array<keyof typeof LIST_FILTERS>;
+
+const FEED_FILTER =
+  'article.authorId IN (SELECT fo.followee_id FROM follows fo WHERE fo.follower_id = :viewerId)';
+
 const SLUG_ATTEMPTS = 3;
 
 /** A single list filter by the id it resolved to (0 matches nothing: ids start at 1). */
@@ -48,6 +83,12 @@ const articleCache = (slug: string) => `article:${slug}`;
 /** Articles: writing, reading, listing, favoriting. Ownership is enforced by the guard. */
 @Injectable()
 export class ArticlesService {
+  /** Lists and single reads run on every page view: their statements are compiled once. */
+  private readonly articleList: CompiledList<Article>;
+  private readonly bySlug: CompiledSelect<Article, ArticleRecordRow>;
+  private readonly byId: CompiledSelect<Article, ArticleRecordRow>;
+  private readonly records: ArticleRecordReader;
+
   constructor(
     @InjectRepository(Article) private readonly articles: Repository<Article>,
     private readonly views: ArticleViews,
@@ -56,40 +97,50 @@ export class ArticlesService {
     private readonly tx: TransactionRunner,
     private readonly cache: CacheService,
     private readonly counts: ArticleCounts,
-  ) {}
+  ) {
+    this.articleList = new CompiledList(ARTICLE_LIST, articles);
+    this.records = new ArticleRecordReader(articles);
+    // One statement with the author: not findOne(), which with a relation adds take: 1, and
+    // TypeORM then runs a DISTINCT id query before the real one.
+    const single = (column: 'slug' | 'id') =>
+      new CompiledSelect<Article, ArticleRecordRow>(articles, 'article', (builder) =>
+        selectArticleRecord(builder.innerJoin('article.author', 'author'), true).where(
+          `article.${column} = :value`,
+        ),
+      );
+    this.bySlug = single('slug');
+    this.byId = single('id');
+  }
 
   async list(
     query: ListArticlesQuery,
     viewerId: number | undefined,
   ): Promise<Page<ArticleSummaryView>> {
-    const builder = this.baseQuery();
     // One filter: by the id it resolves to, with the count from the same statement.
     const resolved = await this.counts.resolveSingleFilter(query);
     if (resolved) {
-      builder.andWhere(FILTER_BY_ID[resolved.filter], { keyId: resolved.keyId });
-      return this.page(builder, query, viewerId, async () => resolved.total);
+      const byId: ListFilter<Article> = {
+        shape: `${resolved.filter} id`,
+        build: () => this.baseQuery().andWhere(FILTER_BY_ID[resolved.filter]),
+        parameters: { keyId: resolved.keyId },
+      };
+      return this.page(byId, query, viewerId, async () => resolved.total);
     }
     // No filter: the maintained total. Combined filters: by name, and COUNT(*) of the query.
-    if (query.author !== undefined)
-      // Usernames are unique case-insensitively, and matched that way (as profiles are).
-      builder.andWhere(
-        'article.authorId = (SELECT u.id FROM users u WHERE LOWER(u.username) = :author)',
-        { author: query.author.toLowerCase() },
-      );
-    if (query.tag !== undefined) {
-      builder.andWhere(
-        'article.id IN (SELECT tl.article_id FROM article_tags tl INNER JOIN tags t ON t.id = tl.tag_id WHERE t.name = :tag)',
-        { tag: query.tag },
-      );
-    }
-    if (query.favorited !== undefined) {
-      builder.andWhere(
-        'article.id IN (SELECT f.article_id FROM favorites f INNER JOIN users fu ON fu.id = f.user_id WHERE LOWER(fu.username) = :favorited)',
-        { favorited: query.favorited.toLowerCase() },
-      );
-    }
+    const given = LIST_FILTER_NAMES.filter((name) => query[name] !== undefined);
+    const parameters: ObjectLiteral = {};
+    for (const name of given) parameters[name] = LIST_FILTERS[name].value(query[name]!);
+    const filter: ListFilter<Article> = {
+      shape: given.join(','),
+      build: () => {
+        const builder = this.baseQuery();
+        for (const name of given) builder.andWhere(LIST_FILTERS[name].condition);
+        return builder;
+      },
+      parameters,
+    };
     return this.page(
-      builder,
+      filter,
       query,
       viewerId,
       ArticleCounts.covers(query) ? () => this.counts.forAll() : undefined,
@@ -98,11 +149,12 @@ export class ArticlesService {
 
   /** Articles by authors the viewer follows, newest first. */
   feed(query: FeedQuery, viewerId: number): Promise<Page<ArticleSummaryView>> {
-    const builder = this.baseQuery().andWhere(
-      'article.authorId IN (SELECT fo.followee_id FROM follows fo WHERE fo.follower_id = :viewerId)',
-      { viewerId },
-    );
-    return this.page(builder, query, viewerId, () => this.counts.forFeed(viewerId));
+    const filter: ListFilter<Article> = {
+      shape: 'feed',
+      build: () => this.baseQuery().andWhere(FEED_FILTER),
+      parameters: { viewerId },
+    };
+    return this.page(filter, query, viewerId, () => this.counts.forFeed(viewerId));
   }
 
   /**
@@ -246,45 +298,36 @@ export class ArticlesService {
 
   /**
    * Lists read only what a summary shows: no body (often the largest column) and no author
-   * email or role, so less is sent, parsed and hydrated per row.
+   * email or role, so less is sent and parsed per row.
    */
   private baseQuery(): SelectQueryBuilder<Article> {
     // A LEFT JOIN gives the same rows (author_id is a NOT NULL foreign key), and lets the
     // database drop the join from the list's COUNT(*) when no author column is filtered on.
-    return this.articles
-      .createQueryBuilder('article')
-      .leftJoin('article.author', 'author')
-      .select([
-        'article.id',
-        'article.slug',
-        'article.title',
-        'article.description',
-        'article.authorId',
-        'article.createdAt',
-        'article.updatedAt',
-        'author.id',
-        'author.username',
-        'author.bio',
-        'author.image',
-      ]);
+    return selectArticleRecord(
+      this.articles.createQueryBuilder('article').leftJoin('article.author', 'author'),
+      false,
+    );
   }
 
   private async page(
-    builder: SelectQueryBuilder<Article>,
+    filter: ListFilter<Article>,
     query: ListArticlesQuery | FeedQuery,
     viewerId: number | undefined,
     total: (() => Promise<number>) | undefined,
   ): Promise<Page<ArticleSummaryView>> {
-    const page = await this.paginator.paginate(builder, query, ARTICLE_LIST, {
-      withTotal: true,
-      total,
-    });
-    return { ...page, items: await this.views.summaries(page.items, viewerId) };
+    const page = await this.paginator.paginateCompiled<Article, ArticleRecordRow>(
+      this.articleList,
+      filter,
+      query,
+      { withTotal: true, total },
+    );
+    const records = page.items.map((row) => this.records.read(row));
+    return { ...page, items: await this.views.summaries(records, viewerId) };
   }
 
-  private async load(slug: string): Promise<Article> {
+  private async load(slug: string): Promise<ArticleRecord> {
     // No NUL in a slug (PostgreSQL would fail the query): not found, as in findBySlug.
-    const article = slug.includes('\u0000') ? null : await this.loadWhere('slug', slug);
+    const article = slug.includes('\u0000') ? undefined : await this.loadWhere('slug', slug);
     if (!article) throw new NotFoundError('article', slug);
     return article;
   }
@@ -301,34 +344,30 @@ export class ArticlesService {
     return this.articles.findOne({ ...options, where: { slug } });
   }
 
-  private async loadById(manager: EntityManager, id: number): Promise<Article> {
+  private async loadById(manager: EntityManager, id: number): Promise<ArticleRecord> {
     const article = await this.loadWhere('id', id, manager);
     if (!article) throw new NotFoundError('article', id);
     return article;
   }
 
   /**
-   * The article (with its author) whose unique `column` equals `value`, in one statement: not
-   * findOne(), which with a relation adds take: 1, and TypeORM then runs a DISTINCT id query
-   * before the real one. Inside a unit of work pass its `manager`.
+   * The article (with its author) whose unique `column` equals `value`, in one statement.
+   * Inside a unit of work pass its `manager`.
    */
-  private loadWhere(
+  private async loadWhere(
     column: 'slug' | 'id',
     value: string | number,
     manager?: EntityManager,
-  ): Promise<Article | null> {
-    return (manager?.getRepository(Article) ?? this.articles)
-      .createQueryBuilder('article')
-      .innerJoinAndSelect('article.author', 'author')
-      .where(`article.${column} = :value`, { value })
-      .getOne();
+  ): Promise<ArticleRecord | undefined> {
+    const row = await (column === 'slug' ? this.bySlug : this.byId).one({ value }, manager);
+    return row && this.records.read(row);
   }
 
   /** `base` if free (or already this article's), otherwise a suffixed variant. */
   private async freeSlug(
     manager: EntityManager,
     base: string,
-    current: Article | undefined,
+    current: ArticleRecord | undefined,
     attempt: number,
   ) {
     // A reserved word (e.g. "feed", a route of its own) counts as taken.

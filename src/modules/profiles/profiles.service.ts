@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type EntityManager, In, Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import { NotFoundError, ValidationError } from '../../common/errors/domain-errors.js';
+import { CompiledSelect } from '../../common/persistence/compiled-select.js';
 import { TransactionRunner } from '../../database/transaction-runner.js';
 import { UsersService, type User } from '../users/index.js';
 import { ProfileView } from './dto/profile.response.js';
@@ -13,11 +14,21 @@ export class ProfilesService {
   /** Cache namespace that caches embedding anonymous profile views must depend on. */
   readonly cacheDependency = UsersService.PUBLIC_PROFILE_CACHE;
 
+  /** Runs for every signed-in article view and list page: compiled once (CompiledSelect). */
+  private readonly followedAmongQuery: CompiledSelect<Follow, { followeeId: number | string }>;
+
   constructor(
     @InjectRepository(Follow) private readonly follows: Repository<Follow>,
     private readonly usersService: UsersService,
     private readonly tx: TransactionRunner,
-  ) {}
+  ) {
+    this.followedAmongQuery = new CompiledSelect(follows, 'follow', (builder) =>
+      builder
+        .select('follow.followeeId', 'followeeId')
+        .where('follow.followerId = :viewerId')
+        .andWhere('follow.followeeId IN (:...userIds)'),
+    );
+  }
 
   async getProfile(username: string, viewerId: number | undefined): Promise<ProfileView> {
     const user = await this.getUser(username);
@@ -60,16 +71,16 @@ export class ProfilesService {
     manager?: EntityManager,
   ): Promise<Set<number>> {
     if (viewerId === undefined || userIds.length === 0) return new Set();
-    const rows = await (manager?.getRepository(Follow) ?? this.follows).find({
-      select: { followeeId: true },
-      where: { followerId: viewerId, followeeId: In([...new Set(userIds)]) },
-    });
-    return new Set(rows.map((row) => row.followeeId));
+    const rows = await this.followedAmongQuery.all(
+      { viewerId, userIds: [...new Set(userIds)] },
+      manager,
+    );
+    return new Set(rows.map((row) => Number(row.followeeId)));
   }
 
   /** Profiles of several users as seen by the viewer, keyed by user id. */
   async viewsOf(
-    users: User[],
+    users: Array<Pick<User, 'id' | 'username' | 'bio' | 'image'>>,
     viewerId: number | undefined,
     manager?: EntityManager,
   ): Promise<Map<number, ProfileView>> {
