@@ -9,17 +9,13 @@ import { createServer } from 'node:net';
 export const JWT_SECRET = 'bench-only-secret-0123456789abcdefghijklmnopqrstuvwxyz';
 
 /**
- * How production starts Node.js (package.json `config.nodeFlags` and `config.nodeEnv`, used by
- * `npm start` and `npm run start:prod`): both servers get the same, so memory and speed are
- * measured as deployed and under the same runtime settings.
+ * How production starts Node.js (package.json `config.nodeFlags`, used by `npm start` and
+ * `npm run start:prod`): both servers get the same flags, so memory and speed are measured as
+ * deployed and under the same runtime settings.
  */
 export function productionRuntime(root) {
   const { config = {} } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  const words = (text) => (text ?? '').split(/\s+/).filter(Boolean);
-  return {
-    nodeFlags: words(config.nodeFlags),
-    env: Object.fromEntries(words(config.nodeEnv).map((pair) => pair.split(/=(.*)/s, 2))),
-  };
+  return { nodeFlags: (config.nodeFlags ?? '').split(/\s+/).filter(Boolean) };
 }
 
 export function freePort() {
@@ -35,7 +31,6 @@ export function freePort() {
 /** Environment shared by the app and the baseline: same database, secret and pool size. */
 export function serverEnv(databaseUrl, port, extra = {}) {
   return {
-    ...productionRuntime(join(import.meta.dirname, '../..')).env,
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NODE_ENV: 'production',
