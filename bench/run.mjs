@@ -307,8 +307,9 @@ function defineScenarios(f) {
   });
   const same = (requests) => ({ ours: requests, baseline: requests });
   const articlesPage = /FROM "articles" "article" (?:LEFT|INNER) JOIN "users".* LIMIT/;
-  // articlesCount: a maintained count (one row, or a sum over the followed authors).
-  const articlesCount = /FROM "article_counts"/;
+  // articlesCount: a maintained count (one row, or a sum over the followed authors); for a
+  // single filter, read together with the filter's id (FROM "tags"/"users" … JOIN it).
+  const articlesCount = /"article_counts"/;
   const listChecks = {
     table: 'articles',
     main: articlesPage,

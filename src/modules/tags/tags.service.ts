@@ -27,15 +27,18 @@ export class TagsService {
   ) {
     // Both run for every uncached tag list or article view: compiled once (CompiledSelect).
     // The list is bounded (TAGS_LIST_LIMIT), so no user can grow every response by inventing
-    // tags.
+    // tags. Uses come from the per-tag counters the database keeps exact (article_counts, see
+    // ArticleCounts): one row per tag, where counting the links read every link (2.5 million
+    // at a million articles, over 400 ms already at 100k).
     this.inUseQuery = new CompiledSelect(tags, 'tag', (builder) =>
       builder
-        .innerJoin(ArticleTag, 'link', 'link.tagId = tag.id')
+        .innerJoin(
+          'article_counts',
+          'uses',
+          "uses.scope = 'tag' AND uses.key_id = tag.id AND uses.total > 0",
+        )
         .select('tag.name', 'name')
-        .addSelect('COUNT(*)', 'uses')
-        .groupBy('tag.id')
-        .addGroupBy('tag.name')
-        .orderBy('uses', 'DESC')
+        .orderBy('uses.total', 'DESC')
         .addOrderBy('tag.name', 'ASC')
         .limit(config.tags.listLimit),
     );
