@@ -17,13 +17,11 @@ export interface ArticleRecord {
 }
 
 /** A row selected by {@link selectArticleRecord}, as the driver returns it. */
-export interface ArticleRecordRow {
-  id: number;
-  slug: string;
-  title: string;
-  description: string;
-  body?: string;
-  authorId: number;
+export interface ArticleRecordRow extends Pick<
+  ArticleRecord,
+  'id' | 'slug' | 'title' | 'description' | 'body' | 'authorId'
+> {
+  /** Raw driver values: converted by the column's hydration. */
   createdAt: unknown;
   updatedAt: unknown;
   authorUsername: string;

@@ -51,6 +51,15 @@ describe('JwtStrategy.validate', () => {
 });
 
 describe('JwtStrategy.authenticate', () => {
+  /** A genuine access token of user 7's session-1, as AccessTokenService signs it. */
+  async function signAccessToken(): Promise<string> {
+    const { JwtService } = await import('@nestjs/jwt');
+    return new JwtService({ secret: config.auth.jwtSecret }).signAsync(
+      { sub: '7', sid: 'session-1', typ: 'access', auth_time: 0 },
+      { algorithm: 'HS256', expiresIn: 600, issuer: 'conduit-platform', audience: 'conduit-api' },
+    );
+  }
+
   /** Runs passport's calling convention: an object made from the strategy, with outcomes. */
   function authenticate(strategy: JwtStrategy, authorization: string) {
     return new Promise<{ outcome: string; value?: unknown }>((resolve) => {
@@ -65,12 +74,7 @@ describe('JwtStrategy.authenticate', () => {
   }
 
   it('verifies an unknown token, then accepts it again without its signature check', async () => {
-    const { JwtService } = await import('@nestjs/jwt');
-    const jwt = new JwtService({ secret: config.auth.jwtSecret });
-    const token = await jwt.signAsync(
-      { sub: '7', sid: 'session-1', typ: 'access', auth_time: 0 },
-      { algorithm: 'HS256', expiresIn: 600, issuer: 'conduit-platform', audience: 'conduit-api' },
-    );
+    const token = await signAccessToken();
     const strategy = new JwtStrategy(config, sessions);
     await expect(authenticate(strategy, `Token ${token}`)).resolves.toMatchObject({
       outcome: 'success',
@@ -93,12 +97,7 @@ describe('JwtStrategy.authenticate', () => {
   });
 
   it('still rejects a forged token that differs from a remembered one', async () => {
-    const { JwtService } = await import('@nestjs/jwt');
-    const jwt = new JwtService({ secret: config.auth.jwtSecret });
-    const token = await jwt.signAsync(
-      { sub: '7', sid: 'session-1', typ: 'access', auth_time: 0 },
-      { algorithm: 'HS256', expiresIn: 600, issuer: 'conduit-platform', audience: 'conduit-api' },
-    );
+    const token = await signAccessToken();
     const strategy = new JwtStrategy(config, sessions);
     await authenticate(strategy, `Token ${token}`);
     const [header, , signature] = token.split('.');
