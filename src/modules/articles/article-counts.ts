@@ -109,11 +109,6 @@ export class ArticleCounts {
     );
   }
 
-  /** Whether one counter holds the count for these filters: at most one filter given. */
-  static covers(filters: ArticleFilters): boolean {
-    return givenFilters(filters).length <= 1;
-  }
-
   /** Every article, from one indexed row. */
   forAll(): Promise<number> {
     return read(this.allCount, {});
@@ -125,7 +120,7 @@ export class ArticleCounts {
    * by that id as a value: PostgreSQL plans with the id's own statistics, so the most used tag
    * or the most prolific author walk an index in page order and stop after one page, where a
    * filter by name (the id unknown when planning) fetched and sorted every matching article.
-   * Undefined unless exactly one filter is given ({@link covers}).
+   * Undefined unless exactly one filter is given: no counter holds an intersection.
    */
   async resolveSingleFilter(filters: ArticleFilters): Promise<ResolvedFilter | undefined> {
     const given = givenFilters(filters);

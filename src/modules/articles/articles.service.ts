@@ -143,7 +143,7 @@ export class ArticlesService {
       filter,
       query,
       viewerId,
-      ArticleCounts.covers(query) ? () => this.counts.forAll() : undefined,
+      given.length === 0 ? () => this.counts.forAll() : undefined,
     );
   }
 
