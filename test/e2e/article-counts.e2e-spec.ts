@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CountArticleFavorites1765700000000 } from '../../src/database/migrations/1765700000000-count-article-favorites.js';
 import { TransactionRunner } from '../../src/database/transaction-runner.js';
 import { ArticleCounts } from '../../src/modules/articles/index.js';
 import {
@@ -128,6 +129,7 @@ describe('exact article counts', () => {
       author: 'SELECT COUNT(*) FROM articles WHERE author_id = ?',
       tag: 'SELECT COUNT(*) FROM article_tags WHERE tag_id = ?',
       favorited: 'SELECT COUNT(*) FROM favorites WHERE user_id = ?',
+      favoriters: 'SELECT COUNT(*) FROM favorites WHERE article_id = ?',
     };
     for (const row of stored) {
       expect({ ...row, total: Number(row.total) }).toEqual({
@@ -136,6 +138,27 @@ describe('exact article counts', () => {
       });
     }
     expect(await testApp.app.get(ArticleCounts).mismatches()).toEqual([]);
+    expect(await favoritesCountsServed()).toEqual(await favoritesCountsOfRows());
+  }
+
+  /** Every article's `favoritesCount` as the list serves it, by slug. */
+  async function favoritesCountsServed(): Promise<Record<string, number>> {
+    const served: Record<string, number> = {};
+    for (let offset = 0; ; offset += 100) {
+      const response = await api.get(`/api/articles?limit=100&offset=${offset}`);
+      expect(response.status).toBe(200);
+      const page = response.body.articles as Array<{ slug: string; favoritesCount: number }>;
+      for (const article of page) served[article.slug] = article.favoritesCount;
+      if (page.length < 100) return served;
+    }
+  }
+
+  async function favoritesCountsOfRows(): Promise<Record<string, number>> {
+    const rows = (await sql(
+      `SELECT a.slug, COUNT(f.user_id) AS n FROM articles a
+       LEFT JOIN favorites f ON f.article_id = a.id GROUP BY a.slug`,
+    )) as Array<{ slug: string; n: unknown }>;
+    return Object.fromEntries(rows.map((row) => [row.slug, Number(row.n)]));
   }
 
   it('stays exact under a random concurrent workload, user deletions included', async () => {
@@ -271,8 +294,13 @@ describe('exact article counts', () => {
     expect(await articlesCount('?tag=cascade-only')).toBe(2);
     expect(await articlesCount(`?favorited=${fan.username}`)).toBe(1);
 
+    const favoritesOfKept = async () =>
+      (await api.get(`/api/articles/${kept.slug}`)).body.article.favoritesCount;
+    expect(await favoritesOfKept()).toBe(1);
+
     await deleteUser(author);
 
+    expect(await favoritesOfKept()).toBe(0);
     expect(await articlesCount('')).toBe(before.all - 2);
     expect(await articlesCount('?tag=alpha')).toBe(before.alpha - 1);
     expect(await articlesCount('?tag=cascade-only')).toBe(0);
@@ -297,7 +325,7 @@ describe('exact article counts', () => {
     ).toBe(1);
   });
 
-  it('reads a single-filter count without counting article rows', async () => {
+  it('reads a single-filter count and favorite counts without counting rows', async () => {
     const [author] = await registerUsers(api, 1, 'nocount');
     await createArticle(api, author, { tagList: ['nocount'] });
     for (const query of [
@@ -311,7 +339,7 @@ describe('exact article counts', () => {
       );
       expect({
         query,
-        counts: queries.filter((q) => /COUNT\([\s\S]*FROM "articles"/i.test(q)),
+        counts: queries.filter((q) => /COUNT\([\s\S]*FROM "(articles|favorites)"/i.test(q)),
       }).toEqual({
         query,
         counts: [],
@@ -343,5 +371,31 @@ describe('exact article counts', () => {
     expect(await counts.mismatches()).toEqual([]);
     expect(await articlesCount('')).toBe(all);
     expect(await articlesCount(`?author=${author.username}`)).toBe(1);
+  });
+
+  it("backfills articles' favorite counts from existing favorites, and can be taken back", async () => {
+    const counts = testApp.app.get(ArticleCounts);
+    const [author, ...fans] = await registerUsers(api, 3, 'backfill');
+    const { slug } = await createArticle(api, author);
+    const favoritesCount = async () =>
+      (await api.get(`/api/articles/${slug}`)).body.article.favoritesCount;
+    const migration = new CountArticleFavorites1765700000000();
+    const runner = testApp.dataSource.createQueryRunner();
+    try {
+      await favorite(api, fans[0], slug);
+      await migration.down(runner);
+      // Without the counts (favorites made meanwhile are not counted per article any more)…
+      await favorite(api, fans[1], slug);
+      expect(await favoritesCount()).toBe(0);
+      expect(await sql("SELECT 1 FROM article_counts WHERE scope = 'favoriters'")).toEqual([]);
+      // …and back: every favorite counted, including those made while it was gone.
+      await migration.up(runner);
+      expect(await favoritesCount()).toBe(2);
+      expect(await counts.mismatches()).toEqual([]);
+      await favorite(api, author, slug);
+      expect(await favoritesCount()).toBe(3);
+    } finally {
+      await runner.release();
+    }
   });
 });

@@ -10,6 +10,7 @@ import { CreateSsoSchema1765500000000 } from './1765500000000-create-sso-schema.
 import { CreateAuditEvents1765600000000 } from './1765600000000-create-audit-events.js';
 import { CreateMailOutbox1765610000000 } from './1765610000000-create-mail-outbox.js';
 import { CreateAccountLifecycle1765620000000 } from './1765620000000-create-account-lifecycle.js';
+import { CountArticleFavorites1765700000000 } from './1765700000000-count-article-favorites.js';
 // generate:module inserts imports above this line
 
 /**
@@ -29,5 +30,6 @@ export const migrations = [
   CreateAuditEvents1765600000000,
   CreateMailOutbox1765610000000,
   CreateAccountLifecycle1765620000000,
+  CountArticleFavorites1765700000000,
   // generate:module inserts migrations above this line
 ];

@@ -37,12 +37,14 @@ export interface CountMismatch {
 
 /**
  * Every count, recomputed from the rows: what `article_counts` must hold (rows absent here
- * must be 0). The CreateArticleCounts migration backfills with a copy of this statement.
+ * must be 0). The CreateArticleCounts and CountArticleFavorites migrations backfilled with a
+ * copy of this statement.
  */
 const ACTUAL_COUNTS = `SELECT 'all' AS scope, 0 AS key_id, COUNT(*) AS total FROM articles
   UNION ALL SELECT 'author', author_id, COUNT(*) FROM articles GROUP BY author_id
   UNION ALL SELECT 'tag', tag_id, COUNT(*) FROM article_tags GROUP BY tag_id
-  UNION ALL SELECT 'favorited', user_id, COUNT(*) FROM favorites GROUP BY user_id`;
+  UNION ALL SELECT 'favorited', user_id, COUNT(*) FROM favorites GROUP BY user_id
+  UNION ALL SELECT 'favoriters', article_id, COUNT(*) FROM favorites GROUP BY article_id`;
 
 /**
  * Stored and actual counts side by side, differences only. One statement, so on a live
@@ -77,10 +79,12 @@ export class ArticleCounts {
     favorited: CompiledSelect<User, KeyAndTotal>;
   };
   private readonly feedCount: CompiledSelect<ArticleCount, Total>;
+  private readonly favoritesCounts: CompiledSelect<ArticleCount, KeyAndTotal>;
 
   constructor(@InjectRepository(ArticleCount) private readonly counts: Repository<ArticleCount>) {
-    const compile = (build: (builder: CountQuery) => CountQuery) =>
-      new CompiledSelect<ArticleCount, Total>(counts, 'count', build);
+    const compile = <Row extends ObjectLiteral = Total>(
+      build: (builder: CountQuery) => CountQuery,
+    ) => new CompiledSelect<ArticleCount, Row>(counts, 'count', build);
     this.allCount = compile((builder) =>
       builder.select('count.total', 'total').where("count.scope = 'all' AND count.keyId = 0"),
     );
@@ -106,6 +110,13 @@ export class ArticleCounts {
         .innerJoin(Follow, 'follow', 'follow.followeeId = count.keyId')
         .where("count.scope = 'author'")
         .andWhere('follow.followerId = :viewerId'),
+    );
+    this.favoritesCounts = compile<KeyAndTotal>((builder) =>
+      builder
+        .select('count.keyId', 'keyId')
+        .addSelect('count.total', 'total')
+        .where("count.scope = 'favoriters'")
+        .andWhere('count.keyId IN (:...articleIds)'),
     );
   }
 
@@ -134,6 +145,16 @@ export class ArticleCounts {
   /** Articles in the viewer's feed: the sum of the followed authors' counts (one per follow). */
   forFeed(viewerId: number): Promise<number> {
     return read(this.feedCount, { viewerId });
+  }
+
+  /**
+   * How many users favorite each article, one indexed row per article however popular it is
+   * (in the unit of work of `manager` when given, so a favorite's response sees its own
+   * write). Articles nobody favorites are absent: 0.
+   */
+  async favoritesOf(articleIds: number[], manager?: EntityManager): Promise<Map<number, number>> {
+    const rows = await this.favoritesCounts.all({ articleIds }, manager);
+    return new Map(rows.map((row) => [Number(row.keyId), Number(row.total)]));
   }
 
   /** Every stored count that differs from a fresh COUNT(*) of its rows. */

@@ -4,6 +4,7 @@ import type { EntityManager, Repository } from 'typeorm';
 import { ProfilesService } from '../profiles/index.js';
 import { CompiledSelect } from '../../common/persistence/compiled-select.js';
 import { TagsService } from '../tags/index.js';
+import { ArticleCounts } from './article-counts.js';
 import type { ArticleRecord } from './article-record.js';
 import type { ArticleSummaryView, ArticleView } from './dto/article.response.js';
 import { Favorite } from './entities/favorite.entity.js';
@@ -17,32 +18,22 @@ export interface AnonymousArticleView {
 
 /**
  * Turns loaded articles into API views for a given viewer. Whatever the number of articles,
- * it issues at most four queries (tags, favorite counts, the viewer's favorites, the
- * viewer's follows), so list endpoints have no N+1. A write builds its response inside its
+ * it issues at most four queries (tags, maintained favorite counts, the viewer's favorites,
+ * the viewer's follows), so list endpoints have no N+1. A write builds its response inside its
  * own transaction (pass the unit of work's `manager`), so nothing is read after COMMIT: once a
  * write has committed, nothing can fail its response any more.
  */
 @Injectable()
 export class ArticleViews {
-  private readonly favoriteCountsQuery: CompiledSelect<
-    Favorite,
-    { articleId: number | string; count: number | string }
-  >;
   private readonly viewerFavoritesQuery: CompiledSelect<Favorite, { articleId: number | string }>;
 
   constructor(
     @InjectRepository(Favorite) favorites: Repository<Favorite>,
+    private readonly counts: ArticleCounts,
     private readonly tags: TagsService,
     private readonly profiles: ProfilesService,
   ) {
     // Runs for every article view and list page: compiled once (CompiledSelect).
-    this.favoriteCountsQuery = new CompiledSelect(favorites, 'favorite', (builder) =>
-      builder
-        .select('favorite.articleId', 'articleId')
-        .addSelect('COUNT(*)', 'count')
-        .where('favorite.articleId IN (:...articleIds)')
-        .groupBy('favorite.articleId'),
-    );
     this.viewerFavoritesQuery = new CompiledSelect(favorites, 'favorite', (builder) =>
       builder
         .select('favorite.articleId', 'articleId')
@@ -100,7 +91,7 @@ export class ArticleViews {
 
   /** How many users favorite the article (in the unit of work of `manager` when given). */
   async favoritesCountOf(articleId: number, manager?: EntityManager): Promise<number> {
-    return (await this.favoriteCounts([articleId], manager)).get(articleId) ?? 0;
+    return (await this.counts.favoritesOf([articleId], manager)).get(articleId) ?? 0;
   }
 
   /** Cache namespaces (besides the article's own) that an anonymous view depends on. */
@@ -122,7 +113,7 @@ export class ArticleViews {
     ];
     const [tagLists, counts, favorited, profiles] = await Promise.all([
       this.tags.tagListsOf(ids, manager),
-      this.favoriteCounts(ids, manager),
+      this.counts.favoritesOf(ids, manager),
       this.favoritedBy(viewerId, ids, manager),
       this.profiles.viewsOf(authors, viewerId, manager),
     ]);
@@ -150,14 +141,6 @@ export class ArticleViews {
             ...rest(article),
           },
     );
-  }
-
-  private async favoriteCounts(
-    articleIds: number[],
-    manager: EntityManager | undefined,
-  ): Promise<Map<number, number>> {
-    const rows = await this.favoriteCountsQuery.all({ articleIds }, manager);
-    return new Map(rows.map((row) => [Number(row.articleId), Number(row.count)]));
   }
 
   private async favoritedBy(

@@ -1,7 +1,10 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** What an {@link ArticleCount} row counts; its `keyId` is the user or tag id (0 for `all`). */
-export type ArticleCountScope = 'all' | 'author' | 'tag' | 'favorited';
+/**
+ * What an {@link ArticleCount} row counts; its `keyId` is the user or tag id (0 for `all`),
+ * and for `favoriters` (the users who favorited one article) the article id.
+ */
+export type ArticleCountScope = 'all' | 'author' | 'tag' | 'favorited' | 'favoriters';
 
 /**
  * How many articles a list matches, maintained by database triggers in the writing
