@@ -86,7 +86,16 @@ export class AuthService {
       });
       throw new AccountDisabledError();
     }
+    // Hashed before the transaction: no transaction stays open during the slow argon2 work.
+    const upgradedHash = await this.hasher.rehashIfOutdated(account.passwordHash, password);
     const { session, refreshToken } = await this.tx.run(async (manager) => {
+      if (upgradedHash)
+        await this.usersService.upgradePasswordHash(
+          manager,
+          account.id,
+          account.passwordHash,
+          upgradedHash,
+        );
       const started = await this.sessions.start(manager, account.id, client);
       await this.audit.record(
         {

@@ -1,14 +1,54 @@
 import { describe, expect, it } from '@jest/globals';
+import argon2 from 'argon2';
 import { ServiceUnavailableError } from '../../common/errors/domain-errors.js';
 import { PasswordHasher } from './password-hasher.js';
 
 describe('PasswordHasher', () => {
   const hasher = new PasswordHasher();
 
-  it('hashes with argon2id and the OWASP parameters', async () => {
-    const [, algorithm, , parameters] = (await hasher.hash('jakejake')).split('$');
-    expect(algorithm).toBe('argon2id');
-    expect(parameters.split(',').sort()).toEqual(['m=19456', 'p=1', 't=2']);
+  const parametersOf = (hash: string) => hash.split('$')[3].split(',').sort();
+
+  it('hashes with argon2id and OWASP parameters (7 MiB, 5 iterations, 1 lane)', async () => {
+    const hash = await hasher.hash('jakejake');
+    expect(hash.split('$')[1]).toBe('argon2id');
+    expect(parametersOf(hash)).toEqual(['m=7168', 'p=1', 't=5']);
+  });
+
+  describe('hashes made with earlier parameters', () => {
+    const earlier = () =>
+      argon2.hash('jakejake', {
+        type: argon2.argon2id,
+        memoryCost: 19_456,
+        timeCost: 2,
+        parallelism: 1,
+      });
+
+    it('still verify, and are due for a rehash', async () => {
+      const hash = await earlier();
+      expect(await hasher.verify(hash, 'jakejake')).toBe(true);
+      expect(hasher.needsRehash(hash)).toBe(true);
+      expect(hasher.needsRehash(await hasher.hash('jakejake'))).toBe(false);
+    });
+
+    it('are rehashed with the current parameters, current ones are left alone', async () => {
+      const upgraded = await hasher.rehashIfOutdated(await earlier(), 'jakejake');
+      expect(parametersOf(upgraded!)).toEqual(['m=7168', 'p=1', 't=5']);
+      expect(await hasher.verify(upgraded, 'jakejake')).toBe(true);
+      expect(await hasher.rehashIfOutdated(upgraded!, 'jakejake')).toBeUndefined();
+    });
+
+    it('never asks to rehash an unusable or malformed value', () => {
+      expect(hasher.needsRehash(hasher.unusable())).toBe(false);
+      expect(hasher.needsRehash('not-a-hash')).toBe(false);
+    });
+
+    it('skip the upgrade rather than fail the login when no slot is free', async () => {
+      const busy = new PasswordHasher({ concurrency: 1, maxWaitMs: 1 });
+      const hash = await earlier();
+      const blocker = busy.hash('other');
+      await expect(busy.rehashIfOutdated(hash, 'jakejake')).resolves.toBeUndefined();
+      await blocker;
+    });
   });
 
   it('salts every hash', async () => {

@@ -190,6 +190,25 @@ export class UsersService {
     return user?.passwordHash;
   }
 
+  /**
+   * Stores a fresh hash of the same password (new argon2 parameters), within the caller's
+   * transaction. Only if the stored hash is still `current`: a password changed meanwhile wins.
+   * Not a password change: sessions, `updatedAt` and the audit trail are left alone.
+   */
+  async upgradePasswordHash(
+    manager: EntityManager,
+    id: number,
+    current: string,
+    upgraded: string,
+  ): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .update(User)
+      .set({ passwordHash: upgraded, updatedAt: () => 'updated_at' })
+      .where('id = :id AND password_hash = :current', { id, current })
+      .execute();
+  }
+
   /** Hashes the password up front, so no transaction stays open during the slow argon2 work. */
   async prepare(input: NewUser): Promise<PreparedUser> {
     return {
