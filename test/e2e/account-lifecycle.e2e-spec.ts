@@ -370,6 +370,7 @@ describe('account lifecycle (mail through a real SMTP server)', () => {
         author: (key) => `SELECT COUNT(*) AS count FROM articles WHERE author_id = ${key}`,
         tag: (key) => `SELECT COUNT(*) AS count FROM article_tags WHERE tag_id = ${key}`,
         favorited: (key) => `SELECT COUNT(*) AS count FROM favorites WHERE user_id = ${key}`,
+        favoriters: (key) => `SELECT COUNT(*) AS count FROM favorites WHERE article_id = ${key}`,
       };
       const counters: Array<{ scope: string; key_id: number; total: number }> =
         await testApp.dataSource.query('SELECT scope, key_id, total FROM article_counts');

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory.js';
 import { loadConfig } from '../../src/config/app.config.js';
@@ -21,12 +22,46 @@ export interface TestApp {
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
+  const concurrentQueries = watchConcurrentQueries();
   const instance = await launch({ ...database.env, ...env });
   return {
     ...instance,
     close: async () => {
       await instance.close();
       await database.drop();
+      concurrentQueries.check();
+    },
+  };
+}
+
+/**
+ * pg queues a query sent on a client that is still running others, with a deprecation warning
+ * (pg 9 will refuse it): the app ran lookups in parallel inside a transaction. Recorded here
+ * (jest's process object does not see the warning), failing the suite that did it. The
+ * wrapper is installed once per test file (its own module registry) and stays.
+ */
+const queuedQueries: string[] = [];
+let queueWatchInstalled = false;
+
+function watchConcurrentQueries(): { check(): void } {
+  if (!queueWatchInstalled) {
+    queueWatchInstalled = true;
+    type QueueingClient = { _queryQueue?: unknown[]; pipeline?: boolean };
+    const prototype = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+    const original = prototype.query;
+    prototype.query = function (this: QueueingClient, ...args: unknown[]) {
+      if (!Array.isArray(this._queryQueue))
+        throw new Error('pg.Client internals changed: no _queryQueue to watch');
+      if (this._queryQueue.length > 0 && !this.pipeline)
+        queuedQueries.push(new Error('query sent while others were queued').stack ?? '');
+      return original.apply(this, args);
+    };
+  }
+  const from = queuedQueries.length;
+  return {
+    check: () => {
+      if (queuedQueries.length > from)
+        throw new Error(`queries ran concurrently on one pg client:\n${queuedQueries[from]}`);
     },
   };
 }

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { ProfilesService } from '../profiles/index.js';
 import { CompiledSelect } from '../../common/persistence/compiled-select.js';
+import { lookUpAll } from '../../common/persistence/lookups.js';
 import { TagsService } from '../tags/index.js';
 import { ArticleCounts } from './article-counts.js';
 import type { ArticleRecord } from './article-record.js';
@@ -111,11 +112,11 @@ export class ArticleViews {
     const authors = [
       ...new Map(articles.map((article) => [article.authorId, article.author])).values(),
     ];
-    const [tagLists, counts, favorited, profiles] = await Promise.all([
-      this.tags.tagListsOf(ids, manager),
-      this.counts.favoritesOf(ids, manager),
-      this.favoritedBy(viewerId, ids, manager),
-      this.profiles.viewsOf(authors, viewerId, manager),
+    const [tagLists, counts, favorited, profiles] = await lookUpAll(manager, [
+      () => this.tags.tagListsOf(ids, manager),
+      () => this.counts.favoritesOf(ids, manager),
+      () => this.favoritedBy(viewerId, ids, manager),
+      () => this.profiles.viewsOf(authors, viewerId, manager),
     ]);
     const rest = (article: ArticleRecord) => ({
       tagList: tagLists.get(article.id) ?? [],

@@ -24,6 +24,7 @@ function setup() {
     started: [] as number[],
     issued: [] as Array<[number, string]>,
     audited: [] as AuditRecord[],
+    upgraded: [] as Array<[EntityManager, number, string, string]>,
   };
   const manager = {} as EntityManager;
   const users = {
@@ -35,6 +36,14 @@ function setup() {
     findWithPasswordByEmail: async (email: string) =>
       email === JAKE.email ? ({ ...JAKE, passwordHash: 'stored-hash' } as User) : null,
     getById: async () => JAKE,
+    upgradePasswordHash: async (
+      inTransaction: EntityManager,
+      id: number,
+      current: string,
+      upgraded: string,
+    ) => {
+      calls.upgraded.push([inTransaction, id, current, upgraded]);
+    },
   } as unknown as UsersService;
   const sessions = {
     start: async (_manager: EntityManager, userId: number) => {
@@ -67,6 +76,8 @@ function setup() {
       calls.verified.push({ hash, password });
       return hash === 'stored-hash' && password === 'right-password';
     },
+    // The stored hash is outdated: a login rehashes it.
+    rehashIfOutdated: async (hash: string, password: string) => `${hash}-rehashed-${password}`,
   } as unknown as PasswordHasher;
   const tx = { run: (work: (m: EntityManager) => Promise<unknown>) => work(manager) };
   const service = new AuthService(
@@ -86,15 +97,16 @@ function setup() {
     } as unknown as AuditService,
     { registered: async () => undefined } as unknown as AccountLifecycle,
   );
-  return { service, calls };
+  return { service, calls, transaction: manager };
 }
 
 describe('AuthService', () => {
   let service: AuthService;
   let calls: ReturnType<typeof setup>['calls'];
+  let transaction: EntityManager;
 
   beforeEach(() => {
-    ({ service, calls } = setup());
+    ({ service, calls, transaction } = setup());
   });
 
   describe('register', () => {
@@ -125,6 +137,14 @@ describe('AuthService', () => {
       const issued = await service.login(JAKE.email, 'right-password', CLIENT);
       expect(issued.accessToken).toBe('access-for-7-session-1');
       expect(calls.started).toEqual([JAKE.id]);
+    });
+
+    it('replaces an outdated hash in the transaction that starts the session', async () => {
+      await service.login(JAKE.email, 'right-password', CLIENT);
+      expect(calls.upgraded).toEqual([
+        [transaction, JAKE.id, 'stored-hash', 'stored-hash-rehashed-right-password'],
+      ]);
+      expect(calls.upgraded[0][0]).toBe(transaction);
     });
 
     it('rejects a wrong password without starting a session, and audits the failure', async () => {
