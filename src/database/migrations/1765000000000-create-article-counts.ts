@@ -1,4 +1,9 @@
 import { type MigrationInterface, type QueryRunner, Table } from 'typeorm';
+import {
+  type CountedScope,
+  postgresCountingFunction,
+  sqliteCountingTriggers,
+} from './article-count-triggers.js';
 
 /**
  * Exact article counts kept by the database itself, so lists read `articlesCount` from one
@@ -68,7 +73,7 @@ export class CreateArticleCounts1765000000000 implements MigrationInterface {
 }
 
 /** Counted table, and for each of its rows the (scope, key column) pairs it counts towards. */
-const COUNTED: Array<[string, Array<[string, string | null]>]> = [
+const COUNTED: Array<[string, CountedScope[]]> = [
   [
     'articles',
     [
@@ -79,8 +84,6 @@ const COUNTED: Array<[string, Array<[string, string | null]>]> = [
   ['article_tags', [['tag', 'tag_id']]],
   ['favorites', [['favorited', 'user_id']]],
 ];
-
-const UPSERT = `ON CONFLICT (scope, key_id) DO UPDATE SET total = article_counts.total + excluded.total`;
 
 function postgresTriggers(): string[] {
   const statements = [
@@ -96,41 +99,9 @@ function postgresTriggers(): string[] {
      FOR EACH STATEMENT EXECUTE FUNCTION article_counts_lock()`,
   ];
   for (const [table, scopes] of COUNTED) {
-    // One delta row per (scope, key) of the statement's rows, in a fixed order.
-    const deltas = (rows: string, sign: string) =>
-      scopes
-        .map(([scope, column]) =>
-          column === null
-            ? `SELECT '${scope}'::varchar AS scope, 0 AS key_id, ${sign}COUNT(*) AS n FROM ${rows} HAVING COUNT(*) > 0`
-            : `SELECT '${scope}'::varchar AS scope, ${column} AS key_id, ${sign}COUNT(*) AS n FROM ${rows} GROUP BY ${column}`,
-        )
-        .join(' UNION ALL ');
-    const apply = (source: string) =>
-      `INSERT INTO article_counts (scope, key_id, total)
-       SELECT scope, key_id, SUM(n) FROM (${source}) AS delta
-       GROUP BY scope, key_id HAVING SUM(n) <> 0 ORDER BY scope, key_id ${UPSERT};`;
-    // An UPDATE that moves a row to another key (e.g. an article's author): -1 old, +1 new.
-    const keyed = scopes.filter(([, column]) => column !== null) as Array<[string, string]>;
-    const moved = keyed
-      .map(
-        ([scope, column]) =>
-          `SELECT '${scope}'::varchar AS scope, o.${column} AS key_id, -COUNT(*) AS n FROM old_rows o GROUP BY o.${column}
-           UNION ALL SELECT '${scope}'::varchar AS scope, n.${column} AS key_id, COUNT(*) AS n FROM new_rows n GROUP BY n.${column}`,
-      )
-      .join(' UNION ALL ');
     const lockEvents = table === 'favorites' ? null : 'INSERT OR DELETE';
     statements.push(
-      `CREATE FUNCTION article_counts_${table}() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN
-         IF TG_OP = 'INSERT' THEN
-           ${apply(deltas('new_rows', ''))}
-         ELSIF TG_OP = 'DELETE' THEN
-           ${apply(deltas('old_rows', '-'))}
-         ELSE
-           ${apply(moved)}
-         END IF;
-         RETURN NULL;
-       END $$`,
+      postgresCountingFunction(table, scopes),
       `CREATE TRIGGER article_counts_insert AFTER INSERT ON ${table}
        REFERENCING NEW TABLE AS new_rows
        FOR EACH STATEMENT EXECUTE FUNCTION article_counts_${table}()`,
@@ -152,27 +123,5 @@ function postgresTriggers(): string[] {
 }
 
 function sqliteTriggers(): string[] {
-  const statements: string[] = [];
-  for (const [table, scopes] of COUNTED) {
-    const values = (row: 'NEW' | 'OLD', delta: number) =>
-      scopes
-        .map(([scope, column]) => `('${scope}', ${column ? `${row}.${column}` : 0}, ${delta})`)
-        .join(', ');
-    const keyed = scopes.filter(([, column]) => column !== null) as Array<[string, string]>;
-    statements.push(
-      `CREATE TRIGGER article_counts_${table}_insert AFTER INSERT ON ${table} BEGIN
-         INSERT INTO article_counts (scope, key_id, total) VALUES ${values('NEW', 1)} ${UPSERT};
-       END`,
-      `CREATE TRIGGER article_counts_${table}_delete AFTER DELETE ON ${table} BEGIN
-         INSERT INTO article_counts (scope, key_id, total) VALUES ${values('OLD', -1)} ${UPSERT};
-       END`,
-      `CREATE TRIGGER article_counts_${table}_update
-       AFTER UPDATE OF ${keyed.map(([, column]) => column).join(', ')} ON ${table} BEGIN
-         INSERT INTO article_counts (scope, key_id, total) VALUES
-           ${keyed.map(([scope, column]) => `('${scope}', OLD.${column}, -1), ('${scope}', NEW.${column}, 1)`).join(', ')}
-           ${UPSERT};
-       END`,
-    );
-  }
-  return statements;
+  return COUNTED.flatMap(([table, scopes]) => sqliteCountingTriggers(table, scopes));
 }

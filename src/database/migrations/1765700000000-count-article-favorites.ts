@@ -1,4 +1,9 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import {
+  type CountedScope,
+  postgresCountingFunction,
+  sqliteCountingTriggers,
+} from './article-count-triggers.js';
 
 /**
  * Each article's `favoritesCount` becomes a maintained count too: `article_counts` rows of
@@ -35,74 +40,18 @@ export class CountArticleFavorites1765700000000 implements MigrationInterface {
   }
 
   /** The favorites triggers, counting each favorite once per (scope, key column) given. */
-  private async installTriggers(
-    queryRunner: QueryRunner,
-    scopes: Array<[string, string]>,
-  ): Promise<void> {
+  private async installTriggers(queryRunner: QueryRunner, scopes: CountedScope[]): Promise<void> {
+    // PostgreSQL: the triggers stay as CreateArticleCounts made them; the function they run
+    // is redefined. SQLite: the row triggers are recreated.
     const statements =
       queryRunner.connection.options.type === 'postgres'
-        ? postgresFunction(scopes)
-        : sqliteTriggers(scopes);
+        ? [postgresCountingFunction('favorites', scopes, { replace: true })]
+        : [
+            ...['insert', 'delete', 'update'].map(
+              (event) => `DROP TRIGGER IF EXISTS article_counts_favorites_${event}`,
+            ),
+            ...sqliteCountingTriggers('favorites', scopes),
+          ];
     for (const statement of statements) await queryRunner.query(statement);
   }
-}
-
-const UPSERT = `ON CONFLICT (scope, key_id) DO UPDATE SET total = article_counts.total + excluded.total`;
-
-/** The triggers stay as CreateArticleCounts made them; only the function they run changes. */
-function postgresFunction(scopes: Array<[string, string]>): string[] {
-  const deltas = (rows: string, sign: string) =>
-    scopes
-      .map(
-        ([scope, column]) =>
-          `SELECT '${scope}'::varchar AS scope, ${column} AS key_id, ${sign}COUNT(*) AS n FROM ${rows} GROUP BY ${column}`,
-      )
-      .join(' UNION ALL ');
-  const apply = (source: string) =>
-    `INSERT INTO article_counts (scope, key_id, total)
-     SELECT scope, key_id, SUM(n) FROM (${source}) AS delta
-     GROUP BY scope, key_id HAVING SUM(n) <> 0 ORDER BY scope, key_id ${UPSERT};`;
-  const moved = scopes
-    .map(
-      ([scope, column]) =>
-        `SELECT '${scope}'::varchar AS scope, o.${column} AS key_id, -COUNT(*) AS n FROM old_rows o GROUP BY o.${column}
-         UNION ALL SELECT '${scope}'::varchar AS scope, n.${column} AS key_id, COUNT(*) AS n FROM new_rows n GROUP BY n.${column}`,
-    )
-    .join(' UNION ALL ');
-  return [
-    `CREATE OR REPLACE FUNCTION article_counts_favorites() RETURNS trigger LANGUAGE plpgsql AS $$
-     BEGIN
-       IF TG_OP = 'INSERT' THEN
-         ${apply(deltas('new_rows', ''))}
-       ELSIF TG_OP = 'DELETE' THEN
-         ${apply(deltas('old_rows', '-'))}
-       ELSE
-         ${apply(moved)}
-       END IF;
-       RETURN NULL;
-     END $$`,
-  ];
-}
-
-function sqliteTriggers(scopes: Array<[string, string]>): string[] {
-  const values = (row: 'NEW' | 'OLD', delta: number) =>
-    scopes.map(([scope, column]) => `('${scope}', ${row}.${column}, ${delta})`).join(', ');
-  const moved = scopes
-    .map(([scope, column]) => `('${scope}', OLD.${column}, -1), ('${scope}', NEW.${column}, 1)`)
-    .join(', ');
-  return [
-    ...['insert', 'delete', 'update'].map(
-      (event) => `DROP TRIGGER IF EXISTS article_counts_favorites_${event}`,
-    ),
-    `CREATE TRIGGER article_counts_favorites_insert AFTER INSERT ON favorites BEGIN
-       INSERT INTO article_counts (scope, key_id, total) VALUES ${values('NEW', 1)} ${UPSERT};
-     END`,
-    `CREATE TRIGGER article_counts_favorites_delete AFTER DELETE ON favorites BEGIN
-       INSERT INTO article_counts (scope, key_id, total) VALUES ${values('OLD', -1)} ${UPSERT};
-     END`,
-    `CREATE TRIGGER article_counts_favorites_update
-     AFTER UPDATE OF ${scopes.map(([, column]) => column).join(', ')} ON favorites BEGIN
-       INSERT INTO article_counts (scope, key_id, total) VALUES ${moved} ${UPSERT};
-     END`,
-  ];
 }
