@@ -3,20 +3,32 @@
 // variables cannot change what is measured.
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
+
+/** USER_HZ: the unit of /proc/<pid>/stat's times, 100 on every Linux architecture Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 export const JWT_SECRET = 'bench-only-secret-0123456789abcdefghijklmnopqrstuvwxyz';
 
 /**
- * How production starts Node.js (package.json `config.nodeFlags`, used by `npm start` and
- * `npm run start:prod`): both servers get the same flags, so memory and speed are measured as
- * deployed and under the same runtime settings.
+ * How production starts Node.js (package.json `config.nodeFlags` and `config.runtimeEnv`, used
+ * by `npm start` and `npm run start:prod`): both servers get the same flags and C-allocator
+ * settings, so memory and speed are measured as deployed and under the same runtime settings.
  */
 export function productionRuntime(root) {
   const { config = {} } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  return { nodeFlags: (config.nodeFlags ?? '').split(/\s+/).filter(Boolean) };
+  const words = (text) => (text ?? '').split(/\s+/).filter(Boolean);
+  return {
+    nodeFlags: words(config.nodeFlags),
+    env: Object.fromEntries(words(config.runtimeEnv).map((pair) => pair.split('='))),
+  };
 }
+
+const { env: RUNTIME_ENV } = productionRuntime(
+  join(dirname(fileURLToPath(import.meta.url)), '../..'),
+);
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -33,6 +45,7 @@ export function serverEnv(databaseUrl, port, extra = {}) {
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
+    ...RUNTIME_ENV,
     NODE_ENV: 'production',
     // The production default: one JSON line per request (see startServer for where it goes).
     LOG_LEVEL: 'info',
@@ -111,6 +124,20 @@ export async function startServer({
         writeFileSync(`/proc/${child.pid}/clear_refs`, '5');
       } catch {
         // Not Linux, or not permitted: the peak then covers the process lifetime.
+      }
+    },
+    /**
+     * CPU time the server has used so far (user + system, every thread), in seconds, or null
+     * where /proc is not available. Unlike throughput it does not depend on how much of the
+     * shared machine the load generator and PostgreSQL take.
+     */
+    cpuSeconds() {
+      try {
+        // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+        const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+        return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+      } catch {
+        return null;
       }
     },
     /** VmHWM (peak RSS) in MiB, or null where /proc is not available. */

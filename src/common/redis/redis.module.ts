@@ -1,5 +1,5 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { AppConfig } from '../../config/app.config.js';
 import { RedisCircuitBreaker } from './redis-circuit-breaker.js';
 
@@ -20,8 +20,10 @@ export type OptionalRedisBreaker = RedisCircuitBreaker | null;
     {
       provide: REDIS_CLIENT,
       inject: [AppConfig],
-      useFactory: (config: AppConfig): RedisClient => {
+      useFactory: async (config: AppConfig): Promise<RedisClient> => {
         if (!config.redisUrl) return null;
+        // Loaded only when configured: an instance without Redis never holds the client library.
+        const { Redis } = await import('ioredis');
         const redis = new Redis(config.redisUrl, {
           maxRetriesPerRequest: 2,
           enableOfflineQueue: true,

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTransport } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { AppConfig } from '../../config/app.config.js';
 
 /** One message as the dispatcher hands it over. */
@@ -19,46 +19,52 @@ export interface MailTransport {
   close(): void;
 }
 
+/**
+ * nodemailer (about 5 MiB of heap) is loaded with the first message, not at start-up: most
+ * instances send mail rarely, many never.
+ */
+let nodemailer: Promise<typeof import('nodemailer')> | undefined;
+async function createTransport(options: object): Promise<Transporter> {
+  nodemailer ??= import('nodemailer');
+  return (await nodemailer).createTransport(options as never);
+}
+
 /** Bounded SMTP waits, so a dead server fails an attempt instead of outliving its lease. */
 const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
 
 /** Nodemailer over SMTP_URL. */
 class SmtpMailTransport implements MailTransport {
   readonly description: string;
-  private readonly transporter;
+  private transporter?: Promise<Transporter>;
 
   constructor(
-    url: string,
+    private readonly url: string,
     private readonly from: string,
   ) {
     const parsed = new URL(url);
     this.description = `smtp ${parsed.protocol}//${parsed.host}`;
-    // A small pool: a batch reuses connections instead of a handshake per message.
-    this.transporter = createTransport({
-      url,
-      pool: true,
-      maxConnections: 2,
-      ...SMTP_TIMEOUTS,
-    } as never);
   }
 
   async send(message: MailEnvelope): Promise<void> {
-    await this.transporter.sendMail({ from: this.from, ...message });
+    // A small pool: a batch reuses connections instead of a handshake per message.
+    this.transporter ??= createTransport({
+      url: this.url,
+      pool: true,
+      maxConnections: 2,
+      ...SMTP_TIMEOUTS,
+    });
+    await (await this.transporter).sendMail({ from: this.from, ...message });
   }
 
   close(): void {
-    this.transporter.close();
+    void this.transporter?.then((transporter) => transporter.close());
   }
 }
 
 /** Without SMTP_URL: each message becomes an .eml file a developer can open (and click). */
 class FileMailTransport implements MailTransport {
   readonly description: string;
-  private readonly composer = createTransport({
-    streamTransport: true,
-    buffer: true,
-    newline: 'unix',
-  });
+  private composer?: Promise<Transporter>;
 
   constructor(
     private readonly directory: string,
@@ -68,7 +74,8 @@ class FileMailTransport implements MailTransport {
   }
 
   async send(message: MailEnvelope): Promise<void> {
-    const info = await this.composer.sendMail({ from: this.from, ...message });
+    this.composer ??= createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+    const info = await (await this.composer).sendMail({ from: this.from, ...message });
     await mkdir(this.directory, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const id = message.messageId.replace(/[^A-Za-z0-9.-]/g, '');
@@ -76,7 +83,7 @@ class FileMailTransport implements MailTransport {
   }
 
   close(): void {
-    this.composer.close();
+    void this.composer?.then((composer) => composer.close());
   }
 }
 
