@@ -69,10 +69,18 @@ function looksSecret(decodedRun: string): boolean {
 }
 
 /**
+ * What any text that {@link looksSecret} could flag contains: a percent escape, the `eyJ` every
+ * JWT starts with, or 43 base64url characters in a row. Most logged values (user agents,
+ * languages, hosts) have none, and skip the run-by-run scan (13 µs for a browser's headers).
+ */
+const MAY_HOLD_SECRET = /%|eyJ|[A-Za-z0-9_-]{43}/;
+
+/**
  * `text` with every JWT-shaped or refresh-token-shaped value replaced by "[redacted]", in
  * plain or percent-encoded form (the whole run of token characters that holds it goes).
  */
 export function redactSecrets(text: string): string {
+  if (!MAY_HOLD_SECRET.test(text)) return text;
   return text.replace(TOKEN_RUN, (run) => {
     const decoded = run.includes('%')
       ? run.replace(/%(?:25)?([0-9a-fA-F]{2})/g, (_escape, hex: string) =>
