@@ -3,11 +3,14 @@
 // article, its comments, a profile, the current user, tags), 20 % writes (new articles,
 // comments, favorites and unfavorites, follows and unfollows) by seeded users. Prints
 // throughput and p99 latency per minute and whether the last minute is within 10 % of the
-// first. Not part of CI (it runs for minutes). Loopback only: the app listens on 127.0.0.1.
+// first. The same workload runs unmeasured for --warmup-seconds first (default 30), so minute 1
+// measures the app, not its JIT compiler. Not part of CI (it runs for minutes). Loopback only:
+// the app listens on 127.0.0.1.
 //
-// Usage: npm run soak [-- --minutes N] [--connections N] [--max-requests N]
-//        [--users N] [--articles N] [--keep-db]
+// Usage: npm run soak [-- --minutes N] [--warmup-seconds N] [--connections N]
+//        [--max-requests N] [--users N] [--articles N] [--keep-db]
 // Env:   BENCH_DATABASE_URL / BENCH_PG_ADMIN_URL as for `npm run bench`.
+import { clearInterval, setInterval } from 'node:timers';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -67,19 +70,23 @@ async function main() {
   cleanups.push(() => server.stop());
 
   const fixtures = await prepareFixtures(databaseUrl, server.url);
+  if (options.warmupSeconds > 0) {
+    log(`warming up for ${options.warmupSeconds} s (not measured)`);
+    await drive(server, fixtures, options.warmupSeconds);
+  }
   const before = await tableSizes(databaseUrl);
   log(
     `running ${options.minutes} min, ${options.connections} connections, at most ${options.maxRequests} requests`,
   );
-  const minutes = await drive(server, fixtures);
+  const minutes = await drive(server, fixtures, options.minutes * 60);
   const after = await tableSizes(databaseUrl);
   const rssMb = server.peakRssMb();
 
-  console.log('\nminute | req/s | p99 ms | reads | writes | errors');
-  console.log('---: | ---: | ---: | ---: | ---: | ---:');
+  console.log('\nminute | req/s | p99 ms | app CPU µs/req | reads | writes | errors');
+  console.log('---: | ---: | ---: | ---: | ---: | ---: | ---:');
   for (const [index, minute] of minutes.entries()) {
     console.log(
-      `${index + 1} | ${minute.rps.toFixed(0)} | ${minute.p99.toFixed(1)} | ${minute.reads} | ${minute.writes} | ${minute.errors}`,
+      `${index + 1} | ${minute.rps.toFixed(0)} | ${minute.p99.toFixed(1)} | ${minute.cpuUs?.toFixed(0) ?? '–'} | ${minute.reads} | ${minute.writes} | ${minute.errors}`,
     );
   }
   console.log(
@@ -97,6 +104,11 @@ async function main() {
   console.log(
     `${met ? '✅' : '❌'} last minute at ${ratio.toFixed(2)}× the first minute's throughput (target within ±${TOLERANCE * 100} %)`,
   );
+  const [firstCpu, lastCpu] = [minutes[0].cpuUs, minutes.at(-1).cpuUs];
+  if (firstCpu && lastCpu)
+    console.log(
+      `   app CPU per request: last minute at ${(lastCpu / firstCpu).toFixed(2)}× the first's (${lastCpu.toFixed(0)} vs ${firstCpu.toFixed(0)} µs; independent of the host's speed that minute)`,
+    );
   if (errors > 0) console.error(`soak: ${errors} requests failed or answered non-2xx`);
   return errors > 0 ? 1 : 0;
 }
@@ -261,8 +273,8 @@ function operations(f) {
   ];
 }
 
-/** Runs the workload; returns per-minute throughput, p99 and counts. */
-async function drive(server, fixtures) {
+/** Runs the workload for `seconds`; returns per-minute throughput, p99 and counts. */
+async function drive(server, fixtures, seconds) {
   const ops = operations(fixtures);
   const totalWeight = ops.reduce((sum, op) => sum + op.weight, 0);
   const draw = () => {
@@ -272,7 +284,7 @@ async function drive(server, fixtures) {
   };
   const started = performance.now();
   const minuteOf = () => Math.floor((performance.now() - started) / 60_000);
-  const minutes = Array.from({ length: options.minutes }, () => ({
+  const minutes = Array.from({ length: Math.ceil(seconds / 60) }, () => ({
     latencies: [],
     reads: 0,
     writes: 0,
@@ -282,7 +294,7 @@ async function drive(server, fixtures) {
     url: server.url,
     connections: options.connections,
     // autocannon ignores `duration` when `amount` is set: the count bound is enforced below.
-    duration: options.minutes * 60,
+    duration: seconds,
     requests: [
       {
         setupRequest(request, context) {
@@ -301,6 +313,10 @@ async function drive(server, fixtures) {
       },
     ],
   });
+  // The app's CPU time at each minute boundary: CPU per request shows whether the app itself
+  // slows down, apart from how fast the shared host happens to be that minute.
+  const cpuAtMinute = [server.cpuSeconds()];
+  const sampler = setInterval(() => cpuAtMinute.push(server.cpuSeconds()), 60_000);
   let sent = 0;
   instance.on('response', (_client, _status, _bytes, responseTime) => {
     minutes[minuteOf()]?.latencies.push(responseTime);
@@ -311,12 +327,19 @@ async function drive(server, fixtures) {
     if (minute) minute.errors += 1;
   });
   await instance;
+  clearInterval(sampler);
+  cpuAtMinute.push(server.cpuSeconds());
   const elapsed = (performance.now() - started) / 1000;
   return minutes
     .map((minute, index) => {
       const seconds = Math.min(60, elapsed - index * 60);
       const sorted = minute.latencies.sort((a, b) => a - b);
+      const [cpuStart, cpuEnd] = [cpuAtMinute[index], cpuAtMinute[index + 1] ?? cpuAtMinute.at(-1)];
       return {
+        cpuUs:
+          cpuStart === null || cpuEnd === null || sorted.length === 0
+            ? null
+            : ((cpuEnd - cpuStart) * 1e6) / sorted.length,
         rps: seconds > 0 ? sorted.length / seconds : 0,
         p99: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0,
         reads: minute.reads,
@@ -343,6 +366,7 @@ async function tableSizes(databaseUrl) {
 function parseArgs(argv) {
   const parsed = {
     minutes: 5,
+    warmupSeconds: 30,
     connections: 10,
     maxRequests: 2_000_000,
     users: 2_000,
@@ -351,6 +375,7 @@ function parseArgs(argv) {
   };
   const numeric = {
     minutes: 'minutes',
+    'warmup-seconds': 'warmupSeconds',
     connections: 'connections',
     'max-requests': 'maxRequests',
     users: 'users',
@@ -361,7 +386,9 @@ function parseArgs(argv) {
     if (flag === 'keep-db') parsed.keepDb = true;
     else if (numeric[flag]) {
       const value = Number(argv[++i]);
-      if (!(value > 0)) throw new Error(`--${flag} needs a positive number`);
+      const allowsZero = flag === 'warmup-seconds';
+      if (!(value > 0 || (allowsZero && value === 0)))
+        throw new Error(`--${flag} needs a positive number`);
       parsed[numeric[flag]] = value;
     } else {
       console.error(`unknown option ${argv[i]}; see the header of bench/soak.mjs`);

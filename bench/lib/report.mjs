@@ -47,12 +47,12 @@ export function markdown(result) {
       '',
       `**${run.label} articles**`,
       '',
-      '| Scenario | req/s ours | req/s baseline | ratio | p50 / p99 ms ours | p50 / p99 ms baseline | errors | peak RSS MiB ours / baseline | SQL per request ours / baseline |',
-      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| Scenario | req/s ours | req/s baseline | ratio | p50 / p99 ms ours | p50 / p99 ms baseline | errors | peak RSS MiB ours / baseline | CPU µs per request ours / baseline | SQL per request ours / baseline |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     );
     for (const s of run.scenarios) {
       lines.push(
-        `| ${s.title} | ${fixed(s.ours.rps)} | ${fixed(s.baseline.rps)} | ${fixed(s.ratio, 2)} | ${fixed(s.ours.p50, 1)} / ${fixed(s.ours.p99, 1)} | ${fixed(s.baseline.p50, 1)} / ${fixed(s.baseline.p99, 1)} | ${errorsOf(s.ours)} / ${errorsOf(s.baseline)} | ${fixed(s.ours.peakRssMb)} / ${fixed(s.baseline.peakRssMb)} | ${queriesText(s.ours)} / ${queriesText(s.baseline)} |`,
+        `| ${s.title} | ${fixed(s.ours.rps)} | ${fixed(s.baseline.rps)} | ${fixed(s.ratio, 2)} | ${fixed(s.ours.p50, 1)} / ${fixed(s.ours.p99, 1)} | ${fixed(s.baseline.p50, 1)} / ${fixed(s.baseline.p99, 1)} | ${errorsOf(s.ours)} / ${errorsOf(s.baseline)} | ${fixed(s.ours.peakRssMb)} / ${fixed(s.baseline.peakRssMb)} | ${fixed(s.ours.cpuUs)} / ${fixed(s.baseline.cpuUs)} | ${queriesText(s.ours)} / ${queriesText(s.baseline)} |`,
       );
     }
     lines.push(
@@ -82,6 +82,7 @@ export function printTable(result) {
     'base p50/p99',
     'errors',
     'RSS MiB',
+    'CPU µs/req',
     'SQL/req',
   ];
   for (const run of result.runs) {
@@ -94,6 +95,7 @@ export function printTable(result) {
       `${fixed(s.baseline.p50, 1)}/${fixed(s.baseline.p99, 1)}`,
       `${errorsOf(s.ours)}/${errorsOf(s.baseline)}`,
       `${fixed(s.ours.peakRssMb)}/${fixed(s.baseline.peakRssMb)}`,
+      `${fixed(s.ours.cpuUs)}/${fixed(s.baseline.cpuUs)}`,
       `${queriesText(s.ours)}/${queriesText(s.baseline)}`,
     ]);
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
