@@ -57,7 +57,11 @@ class SmtpMailTransport implements MailTransport {
   }
 
   close(): void {
-    void this.transporter?.then((transporter) => transporter.close());
+    // Nothing to close if nodemailer never loaded (or failed to: each send reported that).
+    void this.transporter?.then(
+      (transporter) => transporter.close(),
+      () => undefined,
+    );
   }
 }
 
@@ -83,7 +87,10 @@ class FileMailTransport implements MailTransport {
   }
 
   close(): void {
-    void this.composer?.then((composer) => composer.close());
+    void this.composer?.then(
+      (composer) => composer.close(),
+      () => undefined,
+    );
   }
 }
 
