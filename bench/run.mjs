@@ -27,14 +27,14 @@ import {
   freePort,
   JWT_SECRET,
   runScript,
-  productionRuntime,
+  PRODUCTION_RUNTIME,
   serverEnv,
   snapshotBuild,
   startServer,
 } from './lib/servers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { nodeFlags } = productionRuntime(root);
+const { nodeFlags } = PRODUCTION_RUNTIME;
 const SEED_PASSWORD = 'seed-password';
 
 const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -18,7 +18,7 @@ import pg from 'pg';
 import { scratchDatabase } from './lib/scratch-database.mjs';
 import {
   freePort,
-  productionRuntime,
+  PRODUCTION_RUNTIME,
   runScript,
   serverEnv,
   snapshotBuild,
@@ -60,7 +60,7 @@ async function main() {
   );
   const port = await freePort();
   const server = await startServer({
-    nodeFlags: productionRuntime(root).nodeFlags,
+    nodeFlags: PRODUCTION_RUNTIME.nodeFlags,
     name: 'app',
     script: join(app, 'src/main.js'),
     env: serverEnv(databaseUrl, port),

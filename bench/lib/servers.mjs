@@ -17,18 +17,24 @@ export const JWT_SECRET = 'bench-only-secret-0123456789abcdefghijklmnopqrstuvwxy
  * by `npm start` and `npm run start:prod`): both servers get the same flags and C-allocator
  * settings, so memory and speed are measured as deployed and under the same runtime settings.
  */
-export function productionRuntime(root) {
+export const PRODUCTION_RUNTIME = readProductionRuntime(
+  join(dirname(fileURLToPath(import.meta.url)), '../..'),
+);
+
+function readProductionRuntime(root) {
   const { config = {} } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const words = (text) => (text ?? '').split(/\s+/).filter(Boolean);
   return {
     nodeFlags: words(config.nodeFlags),
-    env: Object.fromEntries(words(config.runtimeEnv).map((pair) => pair.split('='))),
+    // NAME=value pairs; a value may itself contain "=" (GLIBC_TUNABLES=glibc.malloc.x=1).
+    env: Object.fromEntries(
+      words(config.runtimeEnv).map((pair) => {
+        const separator = pair.indexOf('=');
+        return [pair.slice(0, separator), pair.slice(separator + 1)];
+      }),
+    ),
   };
 }
-
-const { env: RUNTIME_ENV } = productionRuntime(
-  join(dirname(fileURLToPath(import.meta.url)), '../..'),
-);
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -45,7 +51,7 @@ export function serverEnv(databaseUrl, port, extra = {}) {
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
-    ...RUNTIME_ENV,
+    ...PRODUCTION_RUNTIME.env,
     NODE_ENV: 'production',
     // The production default: one JSON line per request (see startServer for where it goes).
     LOG_LEVEL: 'info',
