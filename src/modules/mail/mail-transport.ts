@@ -20,40 +20,21 @@ export interface MailTransport {
 }
 
 /**
- * nodemailer (about 5 MiB of heap) is loaded with the first message, not at start-up: most
- * instances send mail rarely, many never.
+ * A nodemailer transporter made with its first message: nodemailer (about 5 MiB of heap) is
+ * loaded then, not at start-up, as most instances send mail rarely and many never.
  */
-let nodemailer: Promise<typeof import('nodemailer')> | undefined;
-async function createTransport(options: object): Promise<Transporter> {
-  nodemailer ??= import('nodemailer');
-  return (await nodemailer).createTransport(options as never);
-}
-
-/** Bounded SMTP waits, so a dead server fails an attempt instead of outliving its lease. */
-const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
-
-/** Nodemailer over SMTP_URL. */
-class SmtpMailTransport implements MailTransport {
-  readonly description: string;
+class LazyTransporter {
+  private static nodemailer?: Promise<typeof import('nodemailer')>;
   private transporter?: Promise<Transporter>;
 
-  constructor(
-    private readonly url: string,
-    private readonly from: string,
-  ) {
-    const parsed = new URL(url);
-    this.description = `smtp ${parsed.protocol}//${parsed.host}`;
-  }
+  constructor(private readonly options: object) {}
 
-  async send(message: MailEnvelope): Promise<void> {
-    // A small pool: a batch reuses connections instead of a handshake per message.
-    this.transporter ??= createTransport({
-      url: this.url,
-      pool: true,
-      maxConnections: 2,
-      ...SMTP_TIMEOUTS,
-    });
-    await (await this.transporter).sendMail({ from: this.from, ...message });
+  get(): Promise<Transporter> {
+    LazyTransporter.nodemailer ??= import('nodemailer');
+    this.transporter ??= LazyTransporter.nodemailer.then((nodemailer) =>
+      nodemailer.createTransport(this.options as never),
+    );
+    return this.transporter;
   }
 
   close(): void {
@@ -65,10 +46,46 @@ class SmtpMailTransport implements MailTransport {
   }
 }
 
+/** Bounded SMTP waits, so a dead server fails an attempt instead of outliving its lease. */
+const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
+
+/** Nodemailer over SMTP_URL. */
+class SmtpMailTransport implements MailTransport {
+  readonly description: string;
+  private readonly transporter: LazyTransporter;
+
+  constructor(
+    url: string,
+    private readonly from: string,
+  ) {
+    const parsed = new URL(url);
+    this.description = `smtp ${parsed.protocol}//${parsed.host}`;
+    // A small pool: a batch reuses connections instead of a handshake per message.
+    this.transporter = new LazyTransporter({
+      url,
+      pool: true,
+      maxConnections: 2,
+      ...SMTP_TIMEOUTS,
+    });
+  }
+
+  async send(message: MailEnvelope): Promise<void> {
+    await (await this.transporter.get()).sendMail({ from: this.from, ...message });
+  }
+
+  close(): void {
+    this.transporter.close();
+  }
+}
+
 /** Without SMTP_URL: each message becomes an .eml file a developer can open (and click). */
 class FileMailTransport implements MailTransport {
   readonly description: string;
-  private composer?: Promise<Transporter>;
+  private readonly composer = new LazyTransporter({
+    streamTransport: true,
+    buffer: true,
+    newline: 'unix',
+  });
 
   constructor(
     private readonly directory: string,
@@ -78,8 +95,7 @@ class FileMailTransport implements MailTransport {
   }
 
   async send(message: MailEnvelope): Promise<void> {
-    this.composer ??= createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
-    const info = await (await this.composer).sendMail({ from: this.from, ...message });
+    const info = await (await this.composer.get()).sendMail({ from: this.from, ...message });
     await mkdir(this.directory, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const id = message.messageId.replace(/[^A-Za-z0-9.-]/g, '');
@@ -87,10 +103,7 @@ class FileMailTransport implements MailTransport {
   }
 
   close(): void {
-    void this.composer?.then(
-      (composer) => composer.close(),
-      () => undefined,
-    );
+    this.composer.close();
   }
 }
 
